@@ -1,0 +1,43 @@
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+
+import * as schema from './schema';
+
+export type Sql = postgres.Sql;
+
+export function createSql(url: string, options: { max?: number } = {}): Sql {
+  return postgres(url, {
+    max: options.max ?? 10,
+    // Fail fast when the server is gone, so callers answer 503 instead of
+    // hanging; postgres.js reconnects by itself on the next query.
+    connect_timeout: 5,
+    idle_timeout: 60,
+    max_lifetime: 30 * 60,
+    onnotice: () => {},
+    connection: { application_name: 'webhook-gateway' },
+  });
+}
+
+export function createDb(sql: Sql) {
+  return drizzle(sql, { schema, casing: 'snake_case' });
+}
+
+export type Db = ReturnType<typeof createDb>;
+
+let shared: { sql: Sql; db: Db } | undefined;
+
+/** The process's pool, opened on first use from `DATABASE_URL`. */
+export function getDatabase(): { sql: Sql; db: Db } {
+  if (!shared) {
+    const url = process.env.DATABASE_URL;
+    if (!url) {
+      throw new Error(
+        'DATABASE_URL is not set: start the gateway with `npm start`, which ' +
+          'starts the embedded database and sets it, or set it yourself.',
+      );
+    }
+    const sql = createSql(url);
+    shared = { sql, db: createDb(sql) };
+  }
+  return shared;
+}

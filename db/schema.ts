@@ -1,0 +1,158 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/** Raw bodies are kept as bytes: `text` and `jsonb` reject NUL. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({
+  dataType: () => 'bytea',
+});
+
+const createdAt = () =>
+  timestamp({ withTimezone: true, mode: 'string' }).notNull().defaultNow();
+
+/** Checked text instead of enums: new values then need no ALTER TYPE. */
+const oneOf = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+
+export const DELIVERY_OUTCOMES = [
+  'accepted',
+  'duplicate',
+  'quarantined',
+  'rejected',
+] as const;
+
+export const ANOMALY_KINDS = [
+  'quarantined_delivery',
+  'conflicting_redelivery',
+] as const;
+
+export const ANOMALY_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+
+/** One row per payment: the normalized internal event. */
+export const events = pgTable(
+  'events',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    provider: text().notNull(),
+    kind: text().notNull(),
+    /** For a Bakong confirmation: the transaction hash. */
+    providerEventId: text().notNull(),
+    /** The correlation key: for Bakong, the md5 of the KHQR string. */
+    correlationKey: text().notNull(),
+    /** Exact amount in minor units (riel, cents). */
+    amountMinor: bigint({ mode: 'bigint' }).notNull(),
+    currency: text().notNull(),
+    receiverAccountId: text().notNull(),
+    payerAccountId: text(),
+    /** When the payer paid: the event's occurred-at. */
+    occurredAt: timestamp({ withTimezone: true, mode: 'string' }).notNull(),
+    acknowledgedAt: timestamp({ withTimezone: true, mode: 'string' }),
+    /** The whole normalized event, as the handlers will read it. */
+    normalized: jsonb().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('events_one_per_payment').on(
+      t.provider,
+      t.kind,
+      t.providerEventId,
+    ),
+    index('events_correlation_key_idx').on(t.correlationKey),
+    index('events_created_at_idx').on(t.createdAt.desc(), t.id.desc()),
+  ],
+);
+
+/** One row per HTTP attempt, whatever happened to it. */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    provider: text().notNull(),
+    receivedAt: timestamp({ withTimezone: true, mode: 'string' }).notNull(),
+    requestId: text(),
+    remoteAddress: text(),
+    method: text().notNull(),
+    /** Request headers with credentials and cookies removed. */
+    headers: jsonb().notNull(),
+    /** `webhook-id` as received (cut to 512 characters). */
+    messageId: text(),
+    /** `webhook-timestamp` when it was well formed. */
+    signedAt: timestamp({ withTimezone: true, mode: 'string' }),
+    /** The bytes received; for a rejected delivery at most the first 4 KiB. */
+    body: bytea(),
+    bodyBytes: integer().notNull(),
+    bodyTruncated: boolean().notNull().default(false),
+    /** sha256 (hex) of every byte read, even when the body was cut. */
+    bodySha256: text().notNull(),
+    /** sha256 over provider, event type and the RFC 8785 form of the body. */
+    fingerprint: text(),
+    /** Which configured secret verified the signature: an id, never it. */
+    secretId: text(),
+    outcome: text().notNull(),
+    reason: text(),
+    statusCode: smallint().notNull(),
+    eventId: uuid().references(() => events.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check(
+      'deliveries_outcome_check',
+      oneOf('outcome', DELIVERY_OUTCOMES),
+    ),
+    index('deliveries_received_at_idx').on(t.receivedAt.desc(), t.id.desc()),
+    index('deliveries_event_id_idx').on(t.eventId),
+    index('deliveries_message_id_idx').on(t.messageId),
+    index('deliveries_outcome_received_at_idx').on(
+      t.outcome,
+      t.receivedAt.desc(),
+    ),
+  ],
+);
+
+/** Something an operator must look at. */
+export const anomalies = pgTable(
+  'anomalies',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    kind: text().notNull(),
+    status: text().notNull().default('open'),
+    /** Null until the event's tenant is known. */
+    tenantId: text(),
+    branchId: text(),
+    eventId: uuid().references(() => events.id),
+    deliveryId: uuid().references(() => deliveries.id),
+    /** Expected and received values, and whatever explains the kind. */
+    detail: jsonb().notNull().default({}),
+    occurrences: integer().notNull().default(1),
+    openedAt: createdAt(),
+    lastSeenAt: createdAt(),
+    acknowledgedAt: timestamp({ withTimezone: true, mode: 'string' }),
+    acknowledgedBy: text(),
+    resolvedAt: timestamp({ withTimezone: true, mode: 'string' }),
+    resolvedBy: text(),
+    resolutionNote: text(),
+  },
+  (t) => [
+    check('anomalies_kind_check', oneOf('kind', ANOMALY_KINDS)),
+    check('anomalies_status_check', oneOf('status', ANOMALY_STATUSES)),
+    uniqueIndex('anomalies_one_open_per_event_and_kind')
+      .on(t.eventId, t.kind)
+      .where(sql`status <> 'resolved' and event_id is not null`),
+    index('anomalies_status_opened_at_idx').on(t.status, t.openedAt.desc()),
+    index('anomalies_event_id_idx').on(t.eventId),
+    index('anomalies_delivery_id_idx').on(t.deliveryId),
+  ],
+);

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+const integer = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(String(fallback));
+
+/** A Standard Webhooks secret: `whsec_` and the base64 of the key. */
+const SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+
+const envSchema = z.object({
+  PORT: integer(3000, 1, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
+    .optional(),
+  BAKONG_WEBHOOK_SECRETS: z
+    .string()
+    .trim()
+    .optional()
+    .refine(
+      (value) =>
+        value === undefined ||
+        value === '' ||
+        value.split(/\s+/).every((secret) => SECRET.test(secret)),
+      'must be space-separated secrets of the form whsec_<base64 key>',
+    ),
+  WEBHOOK_MAX_BODY_BYTES: integer(256 * 1024, 1024, 16 * 1024 * 1024),
+  WEBHOOK_READ_TIMEOUT_MS: integer(10_000, 100, 120_000),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  DATA_DIR: z.string().min(1).default('.data'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  /** Unset means: start the embedded PostgreSQL under `dataDir`. */
+  databaseUrl: string | undefined;
+  /** The raw `whsec_…` secrets; see server/ingest/secrets.ts. */
+  webhookSecrets: string[];
+  maxBodyBytes: number;
+  readTimeoutMs: number;
+  logLevel: string;
+  dataDir: string;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and checks the environment; every bad value is named at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`,
+      ),
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    webhookSecrets: e.BAKONG_WEBHOOK_SECRETS
+      ? e.BAKONG_WEBHOOK_SECRETS.split(/\s+/)
+      : [],
+    maxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
+    readTimeoutMs: e.WEBHOOK_READ_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, read once. */
+export function getConfig(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
