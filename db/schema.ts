@@ -103,6 +103,8 @@ export const deliveries = pgTable(
     secretId: text(),
     outcome: text().notNull(),
     reason: text(),
+    /** What exactly was wrong, for a refused or quarantined delivery. */
+    detail: text(),
     statusCode: smallint().notNull(),
     eventId: uuid().references(() => events.id),
     createdAt: createdAt(),
@@ -134,6 +136,12 @@ export const anomalies = pgTable(
     branchId: text(),
     eventId: uuid().references(() => events.id),
     deliveryId: uuid().references(() => deliveries.id),
+    /**
+     * What makes two sightings the same problem (the event's id, or the
+     * body's sha256 for a quarantined delivery): a repeat while the anomaly
+     * is not resolved counts an occurrence instead of opening another.
+     */
+    subject: text().notNull(),
     /** Expected and received values, and whatever explains the kind. */
     detail: jsonb().notNull().default({}),
     occurrences: integer().notNull().default(1),
@@ -148,9 +156,9 @@ export const anomalies = pgTable(
   (t) => [
     check('anomalies_kind_check', oneOf('kind', ANOMALY_KINDS)),
     check('anomalies_status_check', oneOf('status', ANOMALY_STATUSES)),
-    uniqueIndex('anomalies_one_open_per_event_and_kind')
-      .on(t.eventId, t.kind)
-      .where(sql`status <> 'resolved' and event_id is not null`),
+    uniqueIndex('anomalies_one_open_per_subject')
+      .on(t.kind, t.subject)
+      .where(sql`status <> 'resolved'`),
     index('anomalies_status_opened_at_idx').on(t.status, t.openedAt.desc()),
     index('anomalies_event_id_idx').on(t.eventId),
     index('anomalies_delivery_id_idx').on(t.deliveryId),

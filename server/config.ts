@@ -8,7 +8,7 @@ const integer = (fallback: number, min: number, max: number) =>
     .regex(/^[0-9]+$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().int().min(min).max(max))
-    .default(String(fallback));
+    .default(fallback);
 
 /** A Standard Webhooks secret: `whsec_` and the base64 of the key. */
 const SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
@@ -35,6 +35,7 @@ const envSchema = z.object({
   WEBHOOK_READ_TIMEOUT_MS: integer(10_000, 100, 120_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
+  EMBEDDED_DATABASE_PORT: integer(54329, 1, 65535),
 });
 
 export type Config = {
@@ -48,6 +49,8 @@ export type Config = {
   readTimeoutMs: number;
   logLevel: string;
   dataDir: string;
+  /** Where the embedded PostgreSQL listens when `DATABASE_URL` is unset. */
+  embeddedDatabasePort: number;
 };
 
 export class ConfigError extends Error {
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readTimeoutMs: e.WEBHOOK_READ_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
+    embeddedDatabasePort: e.EMBEDDED_DATABASE_PORT,
   };
 }
 

@@ -6,6 +6,7 @@ CREATE TABLE "anomalies" (
 	"branch_id" text,
 	"event_id" uuid,
 	"delivery_id" uuid,
+	"subject" text NOT NULL,
 	"detail" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"occurrences" integer DEFAULT 1 NOT NULL,
 	"opened_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -37,6 +38,7 @@ CREATE TABLE "deliveries" (
 	"secret_id" text,
 	"outcome" text NOT NULL,
 	"reason" text,
+	"detail" text,
 	"status_code" smallint NOT NULL,
 	"event_id" uuid,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -62,7 +64,7 @@ CREATE TABLE "events" (
 ALTER TABLE "anomalies" ADD CONSTRAINT "anomalies_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "anomalies" ADD CONSTRAINT "anomalies_delivery_id_deliveries_id_fk" FOREIGN KEY ("delivery_id") REFERENCES "public"."deliveries"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "deliveries" ADD CONSTRAINT "deliveries_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE UNIQUE INDEX "anomalies_one_open_per_event_and_kind" ON "anomalies" USING btree ("event_id","kind") WHERE status <> 'resolved' and event_id is not null;--> statement-breakpoint
+CREATE UNIQUE INDEX "anomalies_one_open_per_subject" ON "anomalies" USING btree ("kind","subject") WHERE status <> 'resolved';--> statement-breakpoint
 CREATE INDEX "anomalies_status_opened_at_idx" ON "anomalies" USING btree ("status","opened_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "anomalies_event_id_idx" ON "anomalies" USING btree ("event_id");--> statement-breakpoint
 CREATE INDEX "anomalies_delivery_id_idx" ON "anomalies" USING btree ("delivery_id");--> statement-breakpoint

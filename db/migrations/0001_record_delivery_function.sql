@@ -79,7 +79,7 @@ BEGIN
   INSERT INTO deliveries (
     id, provider, received_at, request_id, remote_address, method, headers,
     message_id, signed_at, body, body_bytes, body_truncated, body_sha256,
-    fingerprint, secret_id, outcome, reason, status_code, event_id
+    fingerprint, secret_id, outcome, reason, detail, status_code, event_id
   ) VALUES (
     v_delivery_id,
     p_delivery->>'provider',
@@ -98,32 +98,39 @@ BEGIN
     p_delivery->>'secretId',
     v_outcome,
     v_reason,
+    CASE WHEN v_reason IS NOT DISTINCT FROM p_delivery->>'reason'
+         THEN p_delivery->>'detail' END,
     v_status,
     v_event_id
   );
 
   IF v_reason = 'conflicting_redelivery' THEN
-    INSERT INTO anomalies AS a (kind, event_id, delivery_id, detail)
+    INSERT INTO anomalies AS a (kind, event_id, delivery_id, subject, detail)
     VALUES (
       'conflicting_redelivery',
       v_event_id,
       v_delivery_id,
+      v_event_id::text,
       jsonb_build_object(
         'expected', v_existing.normalized->'proof',
         'received', p_event->'proof'
       )
     )
-    ON CONFLICT (event_id, kind)
-      WHERE status <> 'resolved' AND event_id IS NOT NULL
-    DO UPDATE SET occurrences = a.occurrences + 1, last_seen_at = now();
+    ON CONFLICT (kind, subject) WHERE status <> 'resolved'
+    DO UPDATE SET occurrences = a.occurrences + 1, last_seen_at = now(),
+                  delivery_id = excluded.delivery_id;
   ELSIF p_anomaly IS NOT NULL THEN
-    INSERT INTO anomalies (kind, event_id, delivery_id, detail)
+    INSERT INTO anomalies AS a (kind, event_id, delivery_id, subject, detail)
     VALUES (
       p_anomaly->>'kind',
       v_event_id,
       v_delivery_id,
+      coalesce(v_event_id::text, p_delivery->>'bodySha256'),
       coalesce(p_anomaly->'detail', '{}'::jsonb)
-    );
+    )
+    ON CONFLICT (kind, subject) WHERE status <> 'resolved'
+    DO UPDATE SET occurrences = a.occurrences + 1, last_seen_at = now(),
+                  delivery_id = excluded.delivery_id;
   END IF;
 
   RETURN jsonb_build_object(

@@ -1,0 +1,22 @@
+import { getDatabase } from '../../db/client';
+import { getConfig } from '../config';
+import { getLogger } from '../logger';
+import type { IngestContext } from './handle-bakong-webhook';
+import { parseSecrets } from './secrets';
+
+let context: IngestContext | undefined;
+
+/** The webhook's dependencies in this process, built on first use. */
+export function getIngestContext(): IngestContext {
+  if (!context) {
+    const config = getConfig();
+    context = {
+      sql: getDatabase().sql,
+      secrets: parseSecrets(config.webhookSecrets),
+      maxBodyBytes: config.maxBodyBytes,
+      readTimeoutMs: config.readTimeoutMs,
+      log: getLogger().child({ route: 'webhooks/bakong' }),
+    };
+  }
+  return context;
+}

@@ -1,0 +1,238 @@
+import { createHash } from 'node:crypto';
+
+import type { Sql } from '../../db/client';
+import type { Logger } from '../logger';
+import { interpretBakongBody } from '../providers/bakong/interpret-body';
+import { checkHeaders } from './check-headers';
+import { checkTimestamp } from './check-timestamp';
+import { describeRequest, type RequestMeta } from './describe-request';
+import { readBody } from './read-body';
+import type { RejectionReason } from './reasons';
+import { recordDelivery, type DeliveryRecord, type Recorded } from './record-delivery';
+import { rejectionResponse, recordedResponse, unavailableResponse } from './respond';
+import type { WebhookSecret } from './secrets';
+import { verifySignature } from './verify-signature';
+
+export type IngestContext = {
+  sql: Sql;
+  secrets: readonly WebhookSecret[];
+  maxBodyBytes: number;
+  readTimeoutMs: number;
+  log: Logger;
+  /** The clock; tests of the window set it. */
+  now?: () => number;
+  /** How long to wait for the database before answering 503. */
+  recordTimeoutMs?: number;
+};
+
+const PROVIDER = 'BAKONG';
+/** What a rejected delivery keeps of its body. */
+const REJECTED_BODY_KEEP = 4096;
+/** A refused request's body is read only this long, for its prefix. */
+const PREFIX_READ_MS = 1000;
+
+/**
+ * The Bakong webhook, stage by stage in the contract's order. Nothing is
+ * decoded before the signature matched; nothing is answered 2xx before the
+ * delivery is committed.
+ */
+export async function handleBakongWebhook(
+  request: Request,
+  ctx: IngestContext,
+): Promise<Response> {
+  const now = ctx.now ?? Date.now;
+  const started = performance.now();
+  const meta = describeRequest(request, new Date(now()));
+  const finish = (recorded: Partial<Recorded> & { statusCode: number }) =>
+    logDelivery(ctx.log, meta, recorded, performance.now() - started);
+
+  const headers = checkHeaders(request.method, request.headers, ctx.maxBodyBytes);
+  if (!headers.ok) {
+    const prefix =
+      headers.reason === 'body_too_large' || request.method === 'HEAD'
+        ? { bytes: Buffer.alloc(0), complete: false }
+        : await readPrefix(request.body, ctx.readTimeoutMs);
+    return reject(ctx, meta, finish, {
+      reason: headers.reason,
+      detail: headers.detail,
+      bytes: prefix.bytes,
+      complete: prefix.complete,
+    });
+  }
+  const { messageId, timestamp } = headers.value;
+  const envelope = { messageId, signedAt: null as string | null };
+
+  const window = checkTimestamp(timestamp, now());
+  if (!window.ok) {
+    const prefix = await readPrefix(request.body, ctx.readTimeoutMs);
+    return reject(ctx, meta, finish, { ...prefix, ...window, envelope });
+  }
+  envelope.signedAt = window.value.toISOString();
+
+  const body = await readBody(request.body, {
+    maxBytes: ctx.maxBodyBytes,
+    timeoutMs: ctx.readTimeoutMs,
+  });
+  if (!body.ok) {
+    return reject(ctx, meta, finish, { ...body, complete: false, envelope });
+  }
+
+  const signature = verifySignature({
+    messageId,
+    timestamp,
+    body: body.value,
+    header: request.headers.get('webhook-signature'),
+    secrets: ctx.secrets,
+  });
+  if (!signature.ok) {
+    return reject(ctx, meta, finish, { ...signature, bytes: body.value, complete: true, envelope });
+  }
+
+  const interpretation = interpretBakongBody(body.value);
+  const delivery: DeliveryRecord = {
+    ...base(meta, envelope, body.value),
+    bodyTruncated: false,
+    fingerprint: interpretation.fingerprint,
+    secretId: signature.value.secretId,
+    ...(interpretation.ok
+      ? { outcome: 'accepted', reason: null, detail: null, statusCode: 200 }
+      : {
+          outcome: 'quarantined',
+          reason: interpretation.reason,
+          detail: interpretation.detail ?? null,
+          statusCode: 202,
+        }),
+  };
+  const anomaly = interpretation.ok
+    ? null
+    : {
+        kind: 'quarantined_delivery',
+        detail: { reason: interpretation.reason, detail: interpretation.detail ?? null },
+      };
+  let recorded: Recorded;
+  try {
+    recorded = await withTimeout(
+      recordDelivery(ctx.sql, {
+        delivery,
+        body: body.value,
+        event: interpretation.ok ? interpretation.event : null,
+        anomaly,
+      }),
+      ctx.recordTimeoutMs ?? 10_000,
+    );
+  } catch (error) {
+    ctx.log.error(
+      { err: error, requestId: meta.requestId, messageId, stage: 'record' },
+      'could not record a verified delivery; answered 503 so the sender retries',
+    );
+    finish({ statusCode: 503, reason: 'database_unavailable' });
+    return unavailableResponse();
+  }
+  finish(recorded);
+  return recordedResponse(recorded);
+}
+
+type Envelope = { messageId: string; signedAt: string | null };
+
+/** What every delivery row holds; `read` is every byte that was read. */
+function base(meta: RequestMeta, envelope: Envelope | null, read: Buffer) {
+  return {
+    provider: PROVIDER,
+    receivedAt: meta.receivedAt,
+    requestId: meta.requestId,
+    remoteAddress: meta.remoteAddress,
+    method: meta.method,
+    headers: meta.headers,
+    messageId: envelope?.messageId ?? cut(meta.headers['webhook-id']),
+    signedAt: envelope?.signedAt ?? null,
+    bodyBytes: read.length,
+    bodySha256: createHash('sha256').update(read).digest('hex'),
+  };
+}
+
+/**
+ * Refuses a delivery with its precise status. The row is written on a
+ * best-effort basis: a refusal acknowledges nothing, so when the database
+ * is down the answer stays the refusal rather than a 503.
+ */
+async function reject(
+  ctx: IngestContext,
+  meta: RequestMeta,
+  finish: (recorded: Partial<Recorded> & { statusCode: number }) => void,
+  refusal: {
+    reason: RejectionReason;
+    detail?: string;
+    bytes: Buffer;
+    complete: boolean;
+    envelope?: Envelope;
+  },
+): Promise<Response> {
+  const response = rejectionResponse(refusal.reason);
+  const kept = refusal.bytes.subarray(0, REJECTED_BODY_KEEP);
+  const delivery: DeliveryRecord = {
+    ...base(meta, refusal.envelope ?? null, refusal.bytes),
+    bodyTruncated: !refusal.complete || kept.length < refusal.bytes.length,
+    fingerprint: null,
+    secretId: null,
+    outcome: 'rejected',
+    reason: refusal.reason,
+    detail: refusal.detail ?? null,
+    statusCode: response.status,
+  };
+  try {
+    const recorded = await withTimeout(
+      recordDelivery(ctx.sql, { delivery, body: kept, event: null, anomaly: null }),
+      ctx.recordTimeoutMs ?? 10_000,
+    );
+    finish(recorded);
+  } catch (error) {
+    ctx.log.warn(
+      { err: error, requestId: meta.requestId, reason: refusal.reason, stage: 'record' },
+      'could not record a refused delivery',
+    );
+    finish({ statusCode: response.status, reason: refusal.reason, outcome: 'rejected' });
+  }
+  return response;
+}
+
+/** A refused request's first 4 KiB, read briefly, for the delivery row. */
+async function readPrefix(stream: ReadableStream<Uint8Array> | null, timeoutMs: number) {
+  const read = await readBody(stream, {
+    maxBytes: REJECTED_BODY_KEEP,
+    timeoutMs: Math.min(timeoutMs, PREFIX_READ_MS),
+  });
+  return { bytes: read.bytes, complete: read.ok };
+}
+
+function cut(value: string | undefined): string | null {
+  return value === undefined ? null : value.slice(0, 512);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, rejectPromise) => {
+    timer = setTimeout(
+      () => rejectPromise(new Error(`the database did not answer within ${ms} ms`)),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function logDelivery(
+  log: Logger,
+  meta: RequestMeta,
+  recorded: Partial<Recorded> & { statusCode: number },
+  durationMs: number,
+) {
+  const fields = {
+    requestId: meta.requestId,
+    deliveryId: recorded.deliveryId,
+    eventId: recorded.eventId,
+    outcome: recorded.outcome,
+    reason: recorded.reason,
+    statusCode: recorded.statusCode,
+    durationMs: Math.round(durationMs * 10) / 10,
+  };
+  log.info(fields, `delivery ${recorded.outcome ?? 'not recorded'}`);
+}
