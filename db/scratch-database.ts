@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,8 @@ export async function createScratchDatabase(
   let stopServer = async () => {};
   if (!serverUrl) {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-pg-'));
+    // As root, PostgreSQL runs as a user of its own, which must reach it.
+    await chmod(dataDir, 0o755);
     const embedded = await startEmbeddedDatabase({
       dataDir: path.join(dataDir, 'data'),
       port: await freePort(),

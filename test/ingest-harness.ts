@@ -6,16 +6,9 @@ import type { IngestContext } from '../server/ingest/handle-bakong-webhook';
 import { handleBakongWebhook } from '../server/ingest/handle-bakong-webhook';
 import { parseSecrets } from '../server/ingest/secrets';
 import { signedHeaders } from '../server/providers/bakong/make-confirmation';
+import { KEY_1, TEST_SECRETS } from './secrets';
 
-/** The contract's first test secret, and its rotated-in successor. */
-export const TEST_SECRETS = [
-  'whsec_bW9kdWxhLWJha29uZy1waWxvdC10ZXN0LWtleS0wMSE=',
-  'whsec_bW9kdWxhLWJha29uZy1waWxvdC10ZXN0LWtleS0wMj8=',
-];
-export const [KEY_1, KEY_2] = parseSecrets(TEST_SECRETS).map((s) => s.key) as [
-  Buffer,
-  Buffer,
-];
+export { KEY_1, KEY_2, TEST_SECRETS } from './secrets';
 
 export function testSql(url: string = inject('databaseUrl')): Sql {
   return createSql(url, { max: 10 });
