@@ -36,6 +36,14 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_DATABASE_PORT: integer(54329, 1, 65535),
+  GATEWAY_ADMIN_TOKEN: z
+    .string()
+    .min(
+      16,
+      'must be at least 16 characters; generate one with `openssl rand -hex 32`',
+    )
+    .regex(/^\S+$/, 'must not contain spaces (a bearer token cannot carry them)')
+    .optional(),
 });
 
 export type Config = {
@@ -51,6 +59,11 @@ export type Config = {
   dataDir: string;
   /** Where the embedded PostgreSQL listens when `DATABASE_URL` is unset. */
   embeddedDatabasePort: number;
+  /**
+   * Unset means no caller is the environment admin; see
+   * server/auth/authenticate.ts.
+   */
+  adminToken: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -86,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     embeddedDatabasePort: e.EMBEDDED_DATABASE_PORT,
+    adminToken: e.GATEWAY_ADMIN_TOKEN,
   };
 }
 

@@ -1,0 +1,86 @@
+import pino from 'pino';
+
+import { type Sql, createDb } from '../db/client';
+import type { Caller } from '../server/auth/caller';
+import type { Logger } from '../server/logger';
+import type { Context } from '../server/trpc/context';
+import { handleTrpcRequest } from '../server/trpc/handle-request';
+import { createCallerFactory } from '../server/trpc/init';
+import { appRouter } from '../server/trpc/root';
+
+/** The admin token the HTTP helper configures unless told otherwise. */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export const ADMIN: Caller = {
+  kind: 'environment',
+  id: 'environment-admin',
+  name: 'environment admin',
+  role: 'admin',
+  tenants: 'all',
+};
+
+const silent = pino({ level: 'silent' });
+
+/** A context as a request would build it, for the given caller. */
+export function testContext(
+  caller: Caller | null,
+  sql: Sql,
+  log: Logger = silent,
+): Context {
+  return { db: createDb(sql), sql, caller, requestId: null, log };
+}
+
+/** The app router called in-process as `caller`, skipping HTTP. */
+export function callerFor(caller: Caller | null, sql: Sql) {
+  return createCallerFactory(appRouter)(testContext(caller, sql));
+}
+
+export type TrpcHttpOptions = {
+  sql: Sql;
+  /** Sent as `Authorization: Bearer <token>` when given. */
+  token?: string;
+  /** A whole Authorization header, for testing how it is parsed. */
+  authorization?: string;
+  method?: 'GET' | 'POST';
+  /** The configured admin token; null for a gateway without one. */
+  adminToken?: string | null;
+  log?: Logger;
+};
+
+/**
+ * Sends one call through the same fetch handler the Next route uses. A GET
+ * carries its input as URL-encoded JSON in `?input=`, a POST in its body.
+ */
+export async function trpcHttp(
+  path: string,
+  input: unknown,
+  options: TrpcHttpOptions,
+): Promise<{ status: number; json: unknown }> {
+  const method = options.method ?? 'GET';
+  const url = new URL(`http://127.0.0.1/api/trpc/${path}`);
+  if (method === 'GET' && input !== undefined) {
+    url.searchParams.set('input', JSON.stringify(input));
+  }
+  const headers = new Headers();
+  const authorization =
+    options.authorization ??
+    (options.token === undefined ? undefined : `Bearer ${options.token}`);
+  if (authorization !== undefined) headers.set('authorization', authorization);
+  let body: string | undefined;
+  if (method === 'POST' && input !== undefined) {
+    headers.set('content-type', 'application/json');
+    body = JSON.stringify(input);
+  }
+  const request = new Request(url, { method, headers, body });
+  const response = await handleTrpcRequest(request, {
+    sql: options.sql,
+    db: createDb(options.sql),
+    log: options.log ?? silent,
+    adminToken:
+      options.adminToken === null
+        ? undefined
+        : (options.adminToken ?? TEST_ADMIN_TOKEN),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : null };
+}
