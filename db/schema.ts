@@ -37,6 +37,24 @@ export const DELIVERY_OUTCOMES = [
 export const ANOMALY_KINDS = [
   'quarantined_delivery',
   'conflicting_redelivery',
+  'unknown_payment',
+  'amount_mismatch',
+  'currency_mismatch',
+  'receiver_mismatch',
+  'superseded_attempt_paid',
+  'expired_attempt_paid',
+  'double_payment',
+  'dispatch_failed',
+] as const;
+
+export const PAYMENT_PURPOSES = ['SALE', 'SUBSCRIPTION_INVOICE'] as const;
+
+export const DISPATCH_STATUSES = [
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'dead',
 ] as const;
 
 export const ANOMALY_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
@@ -62,9 +80,15 @@ export const events = pgTable(
     acknowledgedAt: timestamp({ withTimezone: true, mode: 'string' }),
     /** The whole normalized event, as the handlers will read it. */
     normalized: jsonb().notNull(),
+    /** Null until the payment attempt its md5 names is registered. */
+    tenantId: text(),
+    branchId: text(),
+    attemptId: uuid().references(() => paymentAttempts.id),
+    resolvedAt: timestamp({ withTimezone: true, mode: 'string' }),
     createdAt: createdAt(),
   },
   (t) => [
+    index('events_tenant_created_at_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
     uniqueIndex('events_one_per_payment').on(
       t.provider,
       t.kind,
@@ -160,7 +184,106 @@ export const anomalies = pgTable(
       .on(t.kind, t.subject)
       .where(sql`status <> 'resolved'`),
     index('anomalies_status_opened_at_idx').on(t.status, t.openedAt.desc()),
+    index('anomalies_tenant_opened_at_idx').on(t.tenantId, t.openedAt.desc()),
     index('anomalies_event_id_idx').on(t.eventId),
     index('anomalies_delivery_id_idx').on(t.deliveryId),
+  ],
+);
+
+/** What Modula expects to be paid: registered when a KHQR is shown. */
+export const paymentAttempts = pgTable(
+  'payment_attempts',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** md5 of the whole KHQR string: what a Bakong confirmation names. */
+    md5: text().notNull(),
+    tenantId: text().notNull(),
+    branchId: text(),
+    purpose: text().notNull(),
+    /** The sale id or invoice id this attempt would pay. */
+    targetRef: text().notNull(),
+    attemptRef: text(),
+    amountMinor: bigint({ mode: 'bigint' }).notNull(),
+    currency: text().notNull(),
+    receiverAccountId: text().notNull(),
+    /** When the QR was shown: the newest attempt of a target supersedes. */
+    issuedAt: timestamp({ withTimezone: true, mode: 'string' }).notNull(),
+    expiresAt: timestamp({ withTimezone: true, mode: 'string' }),
+    registeredBy: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('payment_attempts_one_per_md5').on(t.md5),
+    index('payment_attempts_target_idx').on(
+      t.tenantId,
+      t.purpose,
+      t.targetRef,
+      t.issuedAt.desc(),
+    ),
+    index('payment_attempts_tenant_created_at_idx').on(
+      t.tenantId,
+      t.createdAt.desc(),
+      t.id.desc(),
+    ),
+    check('payment_attempts_purpose_check', oneOf('purpose', PAYMENT_PURPOSES)),
+    check('payment_attempts_amount_check', sql`amount_minor > 0`),
+  ],
+);
+
+/** One handler's run for one event. */
+export const dispatches = pgTable(
+  'dispatches',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    eventId: uuid()
+      .notNull()
+      .references(() => events.id),
+    /** The registry's name for the handler, e.g. `sale-khqr-confirmation`. */
+    handler: text().notNull(),
+    tenantId: text().notNull(),
+    branchId: text(),
+    status: text().notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    maxAttempts: integer().notNull(),
+    lastError: text(),
+    /** What the handler decided, e.g. {"result":"confirmed"}. */
+    outcome: jsonb(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+    startedAt: timestamp({ withTimezone: true, mode: 'string' }),
+    finishedAt: timestamp({ withTimezone: true, mode: 'string' }),
+  },
+  (t) => [
+    uniqueIndex('dispatches_one_per_event_and_handler').on(t.eventId, t.handler),
+    index('dispatches_tenant_created_at_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
+    index('dispatches_status_created_at_idx').on(t.status, t.createdAt.desc()),
+    check('dispatches_status_check', oneOf('status', DISPATCH_STATUSES)),
+  ],
+);
+
+/** The business effect: a target paid, at most once. */
+export const confirmations = pgTable(
+  'confirmations',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: text().notNull(),
+    branchId: text(),
+    purpose: text().notNull(),
+    targetRef: text().notNull(),
+    attemptId: uuid()
+      .notNull()
+      .references(() => paymentAttempts.id),
+    eventId: uuid()
+      .notNull()
+      .references(() => events.id),
+    amountMinor: bigint({ mode: 'bigint' }).notNull(),
+    currency: text().notNull(),
+    paidAt: timestamp({ withTimezone: true, mode: 'string' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('confirmations_one_per_target').on(t.tenantId, t.purpose, t.targetRef),
+    index('confirmations_event_id_idx').on(t.eventId),
+    index('confirmations_attempt_id_idx').on(t.attemptId),
   ],
 );

@@ -44,6 +44,22 @@ export async function createScratchDatabase(
       await rm(dataDir, { recursive: true, force: true });
     };
   }
+  const database = await createDatabaseOn(serverUrl, name, options.log);
+  return {
+    ...database,
+    drop: async () => {
+      await database.drop();
+      await stopServer();
+    },
+  };
+}
+
+/** A new, migrated database on a running server; `drop` removes it. */
+export async function createDatabaseOn(
+  serverUrl: string,
+  name: string,
+  log?: Logger,
+): Promise<ScratchDatabase> {
   const admin = createSql(serverUrl, { max: 1 });
   try {
     await admin.unsafe(`create database ${name}`);
@@ -51,7 +67,7 @@ export async function createScratchDatabase(
     await admin.end({ timeout: 5 });
   }
   const url = withDatabase(serverUrl, name);
-  await migrateDatabase(url, options.log);
+  await migrateDatabase(url, log);
   return {
     url,
     serverUrl,
@@ -62,7 +78,6 @@ export async function createScratchDatabase(
       } finally {
         await sql.end({ timeout: 5 });
       }
-      await stopServer();
     },
   };
 }

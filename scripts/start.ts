@@ -3,8 +3,11 @@ import { createServer, type IncomingMessage } from 'node:http';
 
 import next from 'next';
 
+import { createSql } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { ConfigError, loadConfig } from '../server/config';
+import { createRegistry, DEFAULT_HANDLERS } from '../server/dispatch/registry';
+import { startWorker } from '../server/dispatch/start-worker';
 import { PEER_HEADER } from '../server/ingest/describe-request';
 import { createLogger } from '../server/logger';
 import { ensureSecrets } from '../server/runtime/ensure-secrets';
@@ -26,6 +29,16 @@ async function main() {
   // The route handlers read their configuration from the environment.
   process.env.DATABASE_URL = database.url;
   process.env.BAKONG_WEBHOOK_SECRETS = secrets.join(' ');
+
+  const worker = config.runWorker
+    ? await startWorker({
+        databaseUrl: database.url,
+        sql: createSql(database.url, { max: config.workerConcurrency + 1 }),
+        registry: createRegistry(DEFAULT_HANDLERS, config.dispatchMaxAttempts),
+        log,
+        concurrency: config.workerConcurrency,
+      })
+    : null;
 
   if (process.env.GATEWAY_SKIP_BUILD !== '1') await ensureBuild(root, log);
   const app = next({ dev: false, dir: root, hostname: config.host, port: config.port });
@@ -52,8 +65,9 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping: no new requests, finishing the ones in flight');
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await Promise.all([closed, worker?.stop()]);
     await app.close().catch(() => {});
     await database.stop();
     log.info('stopped');

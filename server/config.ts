@@ -44,6 +44,9 @@ const envSchema = z.object({
     )
     .regex(/^\S+$/, 'must not contain spaces (a bearer token cannot carry them)')
     .optional(),
+  DISPATCH_MAX_ATTEMPTS: integer(8, 1, 25),
+  WORKER_CONCURRENCY: integer(4, 1, 64),
+  WORKER: z.enum(['on', 'off']).default('on'),
 });
 
 export type Config = {
@@ -64,6 +67,11 @@ export type Config = {
    * server/auth/authenticate.ts.
    */
   adminToken: string | undefined;
+  /** Runs of one dispatch before it is dead; the queue backs off between. */
+  dispatchMaxAttempts: number;
+  workerConcurrency: number;
+  /** Whether `npm start` runs the dispatch worker in its own process. */
+  runWorker: boolean;
 };
 
 export class ConfigError extends Error {
@@ -100,6 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     embeddedDatabasePort: e.EMBEDDED_DATABASE_PORT,
     adminToken: e.GATEWAY_ADMIN_TOKEN,
+    dispatchMaxAttempts: e.DISPATCH_MAX_ATTEMPTS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    runWorker: e.WORKER === 'on',
   };
 }
 

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { inject } from 'vitest';
 
 import { createSql, type Sql } from '../db/client';
+import { createRegistry, DEFAULT_HANDLERS } from '../server/dispatch/registry';
 import type { IngestContext } from '../server/ingest/handle-bakong-webhook';
 import { handleBakongWebhook } from '../server/ingest/handle-bakong-webhook';
 import { parseSecrets } from '../server/ingest/secrets';
@@ -17,6 +18,7 @@ export function testSql(url: string = inject('databaseUrl')): Sql {
 export function ingestContext(sql: Sql, overrides: Partial<IngestContext> = {}): IngestContext {
   return {
     sql,
+    dispatch: createRegistry(DEFAULT_HANDLERS, 3).routes,
     secrets: parseSecrets(TEST_SECRETS),
     maxBodyBytes: 256 * 1024,
     readTimeoutMs: 2000,

@@ -2,6 +2,11 @@ import pino from 'pino';
 
 import { type Sql, createDb } from '../db/client';
 import type { Caller } from '../server/auth/caller';
+import {
+  createRegistry,
+  DEFAULT_HANDLERS,
+  type DispatchRoutes,
+} from '../server/dispatch/registry';
 import type { Logger } from '../server/logger';
 import type { Context } from '../server/trpc/context';
 import { handleTrpcRequest } from '../server/trpc/handle-request';
@@ -26,13 +31,16 @@ export function testContext(
   caller: Caller | null,
   sql: Sql,
   log: Logger = silent,
+  dispatch: DispatchRoutes = DEFAULT_ROUTES,
 ): Context {
-  return { db: createDb(sql), sql, caller, requestId: null, log };
+  return { db: createDb(sql), sql, caller, requestId: null, log, dispatch };
 }
 
+const DEFAULT_ROUTES = createRegistry(DEFAULT_HANDLERS, 3).routes;
+
 /** The app router called in-process as `caller`, skipping HTTP. */
-export function callerFor(caller: Caller | null, sql: Sql) {
-  return createCallerFactory(appRouter)(testContext(caller, sql));
+export function callerFor(caller: Caller | null, sql: Sql, dispatch?: DispatchRoutes) {
+  return createCallerFactory(appRouter)(testContext(caller, sql, silent, dispatch));
 }
 
 export type TrpcHttpOptions = {
@@ -76,6 +84,7 @@ export async function trpcHttp(
     sql: options.sql,
     db: createDb(options.sql),
     log: options.log ?? silent,
+    dispatch: DEFAULT_ROUTES,
     adminToken:
       options.adminToken === null
         ? undefined

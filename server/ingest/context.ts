@@ -1,5 +1,6 @@
 import { getDatabase } from '../../db/client';
 import { getConfig } from '../config';
+import { getRegistry } from '../dispatch/default-registry';
 import { getLogger } from '../logger';
 import type { IngestContext } from './handle-bakong-webhook';
 import { parseSecrets } from './secrets';
@@ -12,6 +13,7 @@ export function getIngestContext(): IngestContext {
     const config = getConfig();
     context = {
       sql: getDatabase().sql,
+      dispatch: getRegistry().routes,
       secrets: parseSecrets(config.webhookSecrets),
       maxBodyBytes: config.maxBodyBytes,
       readTimeoutMs: config.readTimeoutMs,

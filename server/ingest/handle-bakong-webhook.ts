@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { Sql } from '../../db/client';
+import type { DispatchRoutes } from '../dispatch/registry';
 import type { Logger } from '../logger';
 import { interpretBakongBody } from '../providers/bakong/interpret-body';
 import { checkHeaders } from './check-headers';
@@ -15,6 +16,8 @@ import { verifySignature } from './verify-signature';
 
 export type IngestContext = {
   sql: Sql;
+  /** The dispatch registry's routes, for events resolved on arrival. */
+  dispatch: DispatchRoutes;
   secrets: readonly WebhookSecret[];
   maxBodyBytes: number;
   readTimeoutMs: number;
@@ -117,6 +120,7 @@ export async function handleBakongWebhook(
         body: body.value,
         event: interpretation.ok ? interpretation.event : null,
         anomaly,
+        dispatch: ctx.dispatch,
       }),
       ctx.recordTimeoutMs ?? 10_000,
     );
@@ -181,7 +185,13 @@ async function reject(
   };
   try {
     const recorded = await withTimeout(
-      recordDelivery(ctx.sql, { delivery, body: kept, event: null, anomaly: null }),
+      recordDelivery(ctx.sql, {
+        delivery,
+        body: kept,
+        event: null,
+        anomaly: null,
+        dispatch: ctx.dispatch,
+      }),
       ctx.recordTimeoutMs ?? 10_000,
     );
     finish(recorded);

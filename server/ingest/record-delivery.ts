@@ -1,4 +1,5 @@
 import type { Sql } from '../../db/client';
+import type { DispatchRoutes } from '../dispatch/registry';
 import type { NormalizedEvent } from '../events/normalized-event';
 
 export type DeliveryOutcome = 'accepted' | 'duplicate' | 'quarantined' | 'rejected';
@@ -37,7 +38,8 @@ export type Recorded = {
 
 /**
  * Stores one delivery, its event (`ON CONFLICT DO NOTHING` on the payment's
- * key) and any anomaly in a single round trip: the server-side function
+ * key), the event's tenant and dispatch jobs when its payment attempt is
+ * known, and any anomaly, in a single round trip: the server-side function
  * runs them in one implicit transaction, so either all of it is committed
  * before we answer 2xx or none of it is.
  */
@@ -48,6 +50,8 @@ export async function recordDelivery(
     body: Buffer;
     event: NormalizedEvent | null;
     anomaly: Anomaly | null;
+    /** Which handlers a resolved event is dispatched to. */
+    dispatch: DispatchRoutes;
   },
 ): Promise<Recorded> {
   // JSON goes over as text and is cast on the server: postgres.js would
@@ -58,7 +62,8 @@ export async function recordDelivery(
       ${json(input.delivery)}::text::jsonb,
       ${input.body}::bytea,
       ${json(input.event)}::text::jsonb,
-      ${json(input.anomaly)}::text::jsonb
+      ${json(input.anomaly)}::text::jsonb,
+      ${json(input.dispatch)}::text::jsonb
     ) as recorded
   `;
   if (!row) throw new Error('record_delivery returned no row');

@@ -2,6 +2,8 @@ import { type Db, type Sql, getDatabase } from '../../db/client';
 import type { Caller } from '../auth/caller';
 import { type AuthenticateDeps, authenticate } from '../auth/authenticate';
 import { getConfig } from '../config';
+import { getRegistry } from '../dispatch/default-registry';
+import type { DispatchRoutes } from '../dispatch/registry';
 import { type Logger, getLogger } from '../logger';
 
 export type Context = {
@@ -12,10 +14,17 @@ export type Context = {
   /** The `x-request-id` the caller or the load balancer sent, if usable. */
   requestId: string | null;
   log: Logger;
+  /** The dispatch registry's routes, for events resolved by a call. */
+  dispatch: DispatchRoutes;
 };
 
 /** What every context is built from; tests pass their own. */
-export type ContextDeps = AuthenticateDeps & { db: Db; sql: Sql; log: Logger };
+export type ContextDeps = AuthenticateDeps & {
+  db: Db;
+  sql: Sql;
+  log: Logger;
+  dispatch: DispatchRoutes;
+};
 
 let processDeps: ContextDeps | undefined;
 
@@ -28,6 +37,7 @@ export function getContextDeps(): ContextDeps {
       sql,
       log: getLogger().child({ route: 'trpc' }),
       adminToken: getConfig().adminToken,
+      dispatch: getRegistry().routes,
     };
   }
   return processDeps;
@@ -51,5 +61,6 @@ export async function createContext(
     caller,
     requestId,
     log: requestId === null ? deps.log : deps.log.child({ requestId }),
+    dispatch: deps.dispatch,
   };
 }

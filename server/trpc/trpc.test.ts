@@ -98,6 +98,7 @@ describe('system.whoami over HTTP', () => {
         db: createDb(sql),
         log: pino({ level: 'silent' }),
         adminToken: TEST_ADMIN_TOKEN,
+        dispatch: { routes: {} },
       },
     );
     expect(response.status).toBe(200);

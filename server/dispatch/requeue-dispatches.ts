@@ -1,0 +1,47 @@
+import type { Sql } from '../../db/client';
+import { DISPATCH_TASK } from './run-dispatch';
+
+export type Requeued = { id: string; handler: string; previousStatus: string };
+
+/**
+ * Runs dispatches again: a retry of a failed or dead one, or the replay of
+ * every dispatch of an event. Safe because handlers are idempotent. The job
+ * keeps its key, so a queued retry is replaced rather than doubled; a
+ * dispatch that is running right now is left alone, since a second job for
+ * it would run the handler twice at once.
+ */
+export async function requeueDispatches(
+  sql: Sql,
+  target: { dispatchId: string } | { eventId: string },
+): Promise<{ requeued: Requeued[]; skippedRunning: string[] }> {
+  return sql.begin(async (tx) => {
+    const rows = await tx<{ id: string; handler: string; status: string; maxAttempts: number }[]>`
+      select id, handler, status, max_attempts as "maxAttempts" from dispatches
+      where ${'dispatchId' in target ? tx`id = ${target.dispatchId}` : tx`event_id = ${target.eventId}`}
+      order by created_at
+      for update
+    `;
+    const requeued: Requeued[] = [];
+    const skippedRunning: string[] = [];
+    for (const row of rows) {
+      if (row.status === 'running') {
+        skippedRunning.push(row.id);
+        continue;
+      }
+      await tx`
+        update dispatches set status = 'pending', updated_at = now(), finished_at = null
+        where id = ${row.id}
+      `;
+      await tx`
+        select graphile_worker.add_job(
+          ${DISPATCH_TASK},
+          json_build_object('dispatchId', ${row.id}::uuid),
+          max_attempts := ${row.maxAttempts}::int,
+          job_key := ${`dispatch:${row.id}`}
+        )
+      `;
+      requeued.push({ id: row.id, handler: row.handler, previousStatus: row.status });
+    }
+    return { requeued, skippedRunning };
+  });
+}
