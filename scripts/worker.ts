@@ -1,10 +1,11 @@
 import { createSql } from '../db/client';
+import { embeddedDatabaseUrl } from '../db/embedded';
 import { migrateDatabase } from '../db/migrate';
 import { ConfigError, loadConfig } from '../server/config';
 import { createRegistry, DEFAULT_HANDLERS } from '../server/dispatch/registry';
 import { startWorker } from '../server/dispatch/start-worker';
 import { createLogger } from '../server/logger';
-import { openDatabase } from '../server/runtime/open-database';
+import { redactUrl } from '../server/runtime/open-database';
 
 /**
  * `npm run worker`: a dispatch worker alone, for running more of them than
@@ -14,11 +15,19 @@ import { openDatabase } from '../server/runtime/open-database';
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const database = await openDatabase(config, log);
-  await migrateDatabase(database.url, log);
-  const sql = createSql(database.url, { max: config.workerConcurrency + 1 });
+  // Without DATABASE_URL the worker joins the embedded database that
+  // `npm start` runs; two processes must not start the same cluster.
+  const url = config.databaseUrl ?? embeddedDatabaseUrl(config.embeddedDatabasePort);
+  if (!config.databaseUrl) log.info('DATABASE_URL is not set: joining the embedded database');
+  await migrateDatabase(url, log).catch((error: unknown) => {
+    throw new Error(
+      `cannot reach ${redactUrl(url)}: start the gateway first (npm start) or set ` +
+        `DATABASE_URL (${String(error)})`,
+    );
+  });
+  const sql = createSql(url, { max: config.workerConcurrency + 1 });
   const worker = await startWorker({
-    databaseUrl: database.url,
+    databaseUrl: url,
     sql,
     registry: createRegistry(DEFAULT_HANDLERS, config.dispatchMaxAttempts),
     log,
@@ -31,7 +40,6 @@ async function main() {
     log.info({ signal }, 'stopping the worker: finishing the jobs it holds');
     await worker.stop();
     await sql.end({ timeout: 5 });
-    await database.stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
