@@ -7,6 +7,9 @@ import { createScratchDatabase, freePort } from '../db/scratch-database';
 import { startTcpProxy, throughProxy } from '../test/tcp-proxy';
 import { TEST_SECRETS } from '../test/secrets';
 
+/** The environment admin token of the app under test. */
+export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+
 /** Read timeout of the app under test: short, so the 408 case is quick. */
 export const E2E_READ_TIMEOUT_MS = 1500;
 
@@ -43,6 +46,7 @@ export default async function globalSetup() {
       HOST: '127.0.0.1',
       WEBHOOK_READ_TIMEOUT_MS: String(E2E_READ_TIMEOUT_MS),
       LOG_LEVEL: 'info',
+      GATEWAY_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
