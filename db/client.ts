@@ -5,9 +5,12 @@ import * as schema from './schema';
 
 export type Sql = postgres.Sql;
 
+/** Connections a process's pool may open unless told otherwise. */
+export const DEFAULT_POOL_MAX = 10;
+
 export function createSql(url: string, options: { max?: number } = {}): Sql {
   return postgres(url, {
-    max: options.max ?? 10,
+    max: options.max ?? DEFAULT_POOL_MAX,
     // Fail fast when the server is gone, so callers answer 503 instead of
     // hanging; postgres.js reconnects by itself on the next query.
     connect_timeout: 5,

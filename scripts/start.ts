@@ -10,6 +10,7 @@ import { createRegistry, DEFAULT_HANDLERS } from '../server/dispatch/registry';
 import { startWorker } from '../server/dispatch/start-worker';
 import { PEER_HEADER } from '../server/ingest/describe-request';
 import { createLogger } from '../server/logger';
+import { createAddressResolver, type AddressResolver } from '../server/runtime/client-address';
 import { ensureSecrets } from '../server/runtime/ensure-secrets';
 import { openDatabase } from '../server/runtime/open-database';
 import { ensureBuild } from './lib/ensure-build';
@@ -48,8 +49,9 @@ async function main() {
   await app.prepare();
   const handle = app.getRequestHandler();
 
+  const clientAddress = createAddressResolver(config.trustedProxies);
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
-    const requestId = tagRequest(req);
+    const requestId = tagRequest(req, clientAddress);
     res.setHeader('x-request-id', requestId);
     handle(req, res).catch((error: unknown) => {
       log.error({ err: error, requestId }, 'unhandled error while serving a request');
@@ -83,15 +85,15 @@ async function main() {
 
 /**
  * Keeps a well-formed incoming request id (or makes one) and records the
- * socket's address in a header of our own, replacing any a client sent,
- * so the route can trust it.
+ * caller's address (see client-address.ts) in a header of our own,
+ * replacing any a client sent, so the route can trust it.
  */
-function tagRequest(req: IncomingMessage): string {
+function tagRequest(req: IncomingMessage, clientAddress: AddressResolver): string {
   const incoming = req.headers['x-request-id'];
   const requestId =
     typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
   req.headers['x-request-id'] = requestId;
-  req.headers[PEER_HEADER] = req.socket.remoteAddress ?? '';
+  req.headers[PEER_HEADER] = clientAddress(req);
   return requestId;
 }
 

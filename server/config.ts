@@ -44,9 +44,22 @@ const envSchema = z.object({
     )
     .regex(/^\S+$/, 'must not contain spaces (a bearer token cannot carry them)')
     .optional(),
+  SESSION_SECRET: z
+    .string()
+    .min(
+      32,
+      'must be at least 32 characters; generate one with `openssl rand -base64 48`',
+    )
+    .optional(),
   DISPATCH_MAX_ATTEMPTS: integer(8, 1, 25),
   WORKER_CONCURRENCY: integer(4, 1, 64),
   WORKER: z.enum(['on', 'off']).default('on'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TRUSTED_PROXIES: z.string().trim().optional(),
+  FLOOD_FAILURES_PER_WINDOW: integer(30, 1, 100_000),
+  FLOOD_WINDOW_SECONDS: integer(60, 1, 3600),
+  RAW_BODY_RETENTION_DAYS: integer(90, 1, 3650),
+  REJECTED_RETENTION_DAYS: integer(30, 1, 3650),
 });
 
 export type Config = {
@@ -67,11 +80,28 @@ export type Config = {
    * server/auth/authenticate.ts.
    */
   adminToken: string | undefined;
+  /**
+   * Seals operator session cookies. Unset: the one generated under the data
+   * folder for the embedded default, if any; otherwise console sign-in is
+   * off and only bearer tokens are accepted.
+   */
+  sessionSecret: string | undefined;
   /** Runs of one dispatch before it is dead; the queue backs off between. */
   dispatchMaxAttempts: number;
   workerConcurrency: number;
   /** Whether `npm start` runs the dispatch worker in its own process. */
   runWorker: boolean;
+  /** Unset: `/api/metrics` is open (bind to a private address). */
+  metricsToken: string | undefined;
+  /** proxy-addr trust list; unset trusts no proxy: the socket's peer is the caller. */
+  trustedProxies: string[];
+  /** Unauthenticated failures an address may cause per window before 429. */
+  floodFailuresPerWindow: number;
+  floodWindowSeconds: number;
+  /** Raw bodies of deliveries older than this are pruned by the worker. */
+  rawBodyRetentionDays: number;
+  /** Rows of refused (never verified) deliveries older than this are deleted. */
+  rejectedRetentionDays: number;
 };
 
 export class ConfigError extends Error {
@@ -108,9 +138,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     embeddedDatabasePort: e.EMBEDDED_DATABASE_PORT,
     adminToken: e.GATEWAY_ADMIN_TOKEN,
+    sessionSecret: e.SESSION_SECRET,
     dispatchMaxAttempts: e.DISPATCH_MAX_ATTEMPTS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     runWorker: e.WORKER === 'on',
+    metricsToken: e.METRICS_TOKEN,
+    trustedProxies: e.TRUSTED_PROXIES ? e.TRUSTED_PROXIES.split(/[\s,]+/).filter(Boolean) : [],
+    floodFailuresPerWindow: e.FLOOD_FAILURES_PER_WINDOW,
+    floodWindowSeconds: e.FLOOD_WINDOW_SECONDS,
+    rawBodyRetentionDays: e.RAW_BODY_RETENTION_DAYS,
+    rejectedRetentionDays: e.REJECTED_RETENTION_DAYS,
   };
 }
 

@@ -3,6 +3,7 @@ import type { TransactionSql } from 'postgres';
 
 import type { Sql } from '../../db/client';
 import type { Logger } from '../logger';
+import { getMetrics } from '../metrics/metrics';
 import { raiseAnomaly } from './raise-anomaly';
 import type { Registry } from './registry';
 import type { DispatchedEvent, ExpectedAttempt, HandlerOutcome } from './types';
@@ -79,6 +80,7 @@ async function runDispatch(
       `;
       return { result, tenantId: loaded.attempt.tenantId, eventId: loaded.event.id };
     });
+    recordRun(marked.handler, 'succeeded', started);
     log.info(
       { ...fields, eventId: outcome.eventId, tenantId: outcome.tenantId,
         result: outcome.result.result, durationMs: elapsed(started) },
@@ -105,6 +107,7 @@ async function runDispatch(
         });
       }
     });
+    recordRun(marked.handler, last ? 'dead' : 'failed', started);
     log.warn(
       { ...fields, err: error, dead: last, durationMs: elapsed(started) },
       last ? 'dispatch dead after its last attempt' : 'dispatch failed; the queue will retry',
@@ -137,6 +140,12 @@ async function load(tx: TransactionSql, dispatchId: string): Promise<Loaded> {
   `;
   if (!row) throw new Error(`dispatch ${dispatchId} has no resolved event`);
   return row;
+}
+
+function recordRun(handler: string, status: string, started: number) {
+  const metrics = getMetrics();
+  metrics.dispatchRuns.inc({ handler, status });
+  metrics.dispatchSeconds.observe({ handler }, (performance.now() - started) / 1000);
 }
 
 const elapsed = (started: number) => Math.round((performance.now() - started) * 10) / 10;

@@ -2,6 +2,7 @@ import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
 
 import type { Sql } from '../../db/client';
 import type { Logger } from '../logger';
+import { setWorkerStatus } from '../runtime/worker-status';
 import type { Registry } from './registry';
 import { createDispatchTask, DISPATCH_TASK } from './run-dispatch';
 
@@ -30,9 +31,22 @@ export async function startWorker(options: {
       [DISPATCH_TASK]: createDispatchTask({ sql: options.sql, registry: options.registry, log }),
     },
   });
+  setWorkerStatus('running');
+  let stopping = false;
+  runner.promise.then(
+    () => {
+      setWorkerStatus('stopped');
+      if (!stopping) log.error('the dispatch worker exited by itself: readiness now fails');
+    },
+    (error: unknown) => {
+      setWorkerStatus('stopped');
+      log.error({ err: error }, 'the dispatch worker crashed: readiness now fails');
+    },
+  );
   log.info({ concurrency: options.concurrency }, 'dispatch worker started');
   return {
     stop: async () => {
+      stopping = true;
       await runner.stop();
       log.info('dispatch worker stopped');
     },

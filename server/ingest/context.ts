@@ -1,7 +1,8 @@
-import { getDatabase } from '../../db/client';
+import { DEFAULT_POOL_MAX, getDatabase } from '../../db/client';
 import { getConfig } from '../config';
 import { getRegistry } from '../dispatch/default-registry';
 import { getLogger } from '../logger';
+import { getMetrics } from '../metrics/metrics';
 import type { IngestContext } from './handle-bakong-webhook';
 import { parseSecrets } from './secrets';
 
@@ -11,6 +12,7 @@ let context: IngestContext | undefined;
 export function getIngestContext(): IngestContext {
   if (!context) {
     const config = getConfig();
+    getMetrics().databasePoolMax.set(DEFAULT_POOL_MAX);
     context = {
       sql: getDatabase().sql,
       dispatch: getRegistry().routes,

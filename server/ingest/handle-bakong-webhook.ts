@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Sql } from '../../db/client';
 import type { DispatchRoutes } from '../dispatch/registry';
 import type { Logger } from '../logger';
+import { getMetrics } from '../metrics/metrics';
 import { interpretBakongBody } from '../providers/bakong/interpret-body';
 import { checkHeaders } from './check-headers';
 import { checkTimestamp } from './check-timestamp';
@@ -115,13 +116,13 @@ export async function handleBakongWebhook(
   let recorded: Recorded;
   try {
     recorded = await withTimeout(
-      recordDelivery(ctx.sql, {
+      tracked(recordDelivery(ctx.sql, {
         delivery,
         body: body.value,
         event: interpretation.ok ? interpretation.event : null,
         anomaly,
         dispatch: ctx.dispatch,
-      }),
+      })),
       ctx.recordTimeoutMs ?? 10_000,
     );
   } catch (error) {
@@ -185,13 +186,15 @@ async function reject(
   };
   try {
     const recorded = await withTimeout(
-      recordDelivery(ctx.sql, {
-        delivery,
-        body: kept,
-        event: null,
-        anomaly: null,
-        dispatch: ctx.dispatch,
-      }),
+      tracked(
+        recordDelivery(ctx.sql, {
+          delivery,
+          body: kept,
+          event: null,
+          anomaly: null,
+          dispatch: ctx.dispatch,
+        }),
+      ),
       ctx.recordTimeoutMs ?? 10_000,
     );
     finish(recorded);
@@ -235,14 +238,33 @@ function logDelivery(
   recorded: Partial<Recorded> & { statusCode: number },
   durationMs: number,
 ) {
+  const outcome = recorded.outcome ?? 'not_recorded';
+  const metrics = getMetrics();
+  metrics.deliveries.inc({ outcome, reason: recorded.reason ?? '' });
+  metrics.ingestSeconds.observe({ outcome }, durationMs / 1000);
   const fields = {
     requestId: meta.requestId,
     deliveryId: recorded.deliveryId,
     eventId: recorded.eventId,
-    outcome: recorded.outcome,
+    // Sent by the caller: JSON logging escapes any CR, LF or terminal
+    // escape in it, so it cannot forge a line.
+    messageId: meta.headers['webhook-id']?.slice(0, 300),
+    remoteAddress: meta.remoteAddress,
+    outcome,
     reason: recorded.reason,
     statusCode: recorded.statusCode,
     durationMs: Math.round(durationMs * 10) / 10,
   };
-  log.info(fields, `delivery ${recorded.outcome ?? 'not recorded'}`);
+  log.info(fields, `delivery ${outcome}`);
+}
+
+/** Counts queries in flight, to show when the pool is the bottleneck. */
+async function tracked<T>(query: Promise<T>): Promise<T> {
+  const { databaseInFlight } = getMetrics();
+  databaseInFlight.inc();
+  try {
+    return await query;
+  } finally {
+    databaseInFlight.dec();
+  }
 }
