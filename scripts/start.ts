@@ -41,6 +41,10 @@ async function main() {
         registry: createRegistry(DEFAULT_HANDLERS, config.dispatchMaxAttempts),
         log,
         concurrency: config.workerConcurrency,
+        retention: {
+          rawBodyDays: config.rawBodyRetentionDays,
+          rejectedDays: config.rejectedRetentionDays,
+        },
       })
     : null;
 

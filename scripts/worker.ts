@@ -32,6 +32,10 @@ async function main() {
     registry: createRegistry(DEFAULT_HANDLERS, config.dispatchMaxAttempts),
     log,
     concurrency: config.workerConcurrency,
+    retention: {
+      rawBodyDays: config.rawBodyRetentionDays,
+      rejectedDays: config.rejectedRetentionDays,
+    },
   });
   let stopping = false;
   const stop = async (signal: string) => {

@@ -2,6 +2,7 @@ import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
 
 import type { Sql } from '../../db/client';
 import type { Logger } from '../logger';
+import { pruneRetention, type RetentionPolicy } from '../retention/prune-retention';
 import { setWorkerStatus } from '../runtime/worker-status';
 import type { Registry } from './registry';
 import { createDispatchTask, DISPATCH_TASK } from './run-dispatch';
@@ -19,8 +20,11 @@ export async function startWorker(options: {
   registry: Registry;
   log: Logger;
   concurrency: number;
+  /** Unset: this worker runs no retention (tests). */
+  retention?: RetentionPolicy;
 }): Promise<Worker> {
   const log = options.log.child({ component: 'worker' });
+  const { retention } = options;
   const runner: Runner = await run({
     connectionString: options.databaseUrl,
     concurrency: options.concurrency,
@@ -29,7 +33,10 @@ export async function startWorker(options: {
     logger: graphileLogger(log),
     taskList: {
       [DISPATCH_TASK]: createDispatchTask({ sql: options.sql, registry: options.registry, log }),
+      ...(retention && { [RETENTION_TASK]: pruneTask(options.sql, retention, log) }),
     },
+    // The queue's cron runs each tick once across all workers.
+    crontab: retention ? `*/10 * * * * ${RETENTION_TASK}` : '',
   });
   setWorkerStatus('running');
   let stopping = false;
@@ -60,4 +67,17 @@ function graphileLogger(log: Logger) {
     else if (level === 'warning') log.warn({ source: 'graphile-worker' }, message);
     else log.debug({ source: 'graphile-worker' }, message);
   });
+}
+
+const RETENTION_TASK = 'prune_retention';
+
+function pruneTask(sql: Sql, policy: RetentionPolicy, log: Logger) {
+  return async () => {
+    const started = performance.now();
+    const pruned = await pruneRetention(sql, policy);
+    log.info(
+      { ...pruned, ...policy, durationMs: Math.round(performance.now() - started) },
+      'retention pruned old raw bodies and refused deliveries',
+    );
+  };
 }
