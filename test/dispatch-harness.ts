@@ -29,17 +29,18 @@ export async function dispatchWorld(
     options.maxAttempts ?? 3,
   );
   const workers: Worker[] = [];
-  for (let i = 0; i < (options.workers ?? 1); i += 1) {
-    workers.push(
-      await startWorker({
-        databaseUrl: database.url,
-        sql,
-        registry,
-        log: pino({ level: 'silent' }),
-        concurrency: 4,
-      }),
-    );
-  }
+  const addWorker = async () => {
+    const worker = await startWorker({
+      databaseUrl: database.url,
+      sql,
+      registry,
+      log: pino({ level: 'silent' }),
+      concurrency: 4,
+    });
+    workers.push(worker);
+    return worker;
+  };
+  for (let i = 0; i < (options.workers ?? 1); i += 1) await addWorker();
   const ingest = ingestContext(sql, { dispatch: registry.routes });
   const as = (caller: Caller) => callerFor(caller, sql, registry.routes);
   return {
@@ -47,6 +48,7 @@ export async function dispatchWorld(
     registry,
     ingest,
     as,
+    addWorker,
     close: async () => {
       await Promise.all(workers.map((worker) => worker.stop()));
       await sql.end({ timeout: 5 });

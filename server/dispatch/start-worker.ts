@@ -1,4 +1,9 @@
-import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
+import {
+  Logger as GraphileLogger,
+  run,
+  type Runner,
+  type WorkerEvents,
+} from 'graphile-worker';
 
 import type { Sql } from '../../db/client';
 import type { Logger } from '../logger';
@@ -6,6 +11,7 @@ import { pruneRetention, type RetentionPolicy } from '../retention/prune-retenti
 import { setWorkerStatus } from '../runtime/worker-status';
 import type { Registry } from './registry';
 import { createDispatchTask, DISPATCH_TASK } from './run-dispatch';
+import { createWorkerLiveness } from './worker-liveness';
 
 export type Worker = { stop: () => Promise<void> };
 
@@ -25,8 +31,10 @@ export async function startWorker(options: {
 }): Promise<Worker> {
   const log = options.log.child({ component: 'worker' });
   const { retention } = options;
+  const liveness = createWorkerLiveness(options.sql, log);
   const runner: Runner = await run({
     connectionString: options.databaseUrl,
+    events: liveness.events as WorkerEvents,
     concurrency: options.concurrency,
     noHandleSignals: true,
     pollInterval: 1000,
@@ -38,6 +46,7 @@ export async function startWorker(options: {
     // The queue's cron runs each tick once across all workers.
     crontab: retention ? `*/10 * * * * ${RETENTION_TASK}` : '',
   });
+  liveness.start();
   setWorkerStatus('running');
   let stopping = false;
   runner.promise.then(
@@ -55,6 +64,7 @@ export async function startWorker(options: {
     stop: async () => {
       stopping = true;
       await runner.stop();
+      await liveness.stop();
       log.info('dispatch worker stopped');
     },
   };

@@ -1,0 +1,111 @@
+import { EventEmitter } from 'node:events';
+
+import type { ReservedSql } from 'postgres';
+
+import type { Sql } from '../../db/client';
+import type { Logger } from '../logger';
+
+/** A job locked longer than this by a worker with no liveness lock is freed. */
+const STALE_AFTER_SECONDS = 20;
+const SWEEP_EVERY_MS = 15_000;
+
+/**
+ * Frees the jobs of workers that died without releasing them (a `kill -9`,
+ * a lost machine), which the queue itself would hold for four hours.
+ *
+ * Each live worker holds a session advisory lock named by its worker id on
+ * one dedicated connection of its process. PostgreSQL drops those locks
+ * with the connection when the process dies, so a sweep, in any process,
+ * that can take the lock of a job's worker knows that worker is gone and
+ * unlocks its jobs. Jobs locked only moments ago are left alone, so a
+ * worker that has just started and not yet taken its lock is never robbed.
+ */
+export function createWorkerLiveness(sql: Sql, log: Logger) {
+  const events = new EventEmitter();
+  const ours = new Set<string>();
+  const locked = new Set<string>();
+  let connection: ReservedSql | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  // One lock-taking pass at a time: concurrent passes would each reserve a
+  // connection and leak all but one.
+  let pass: Promise<void> = Promise.resolve();
+  const holdLocks = () => (pass = pass.then(takeLocks));
+
+  events.on('worker:create', ({ worker }: { worker: { workerId: string } }) => {
+    ours.add(worker.workerId);
+    void holdLocks();
+  });
+  events.on('worker:stop', ({ worker }: { worker: { workerId: string } }) => {
+    ours.delete(worker.workerId);
+  });
+
+  async function takeLocks() {
+    try {
+      connection ??= await sql.reserve();
+      for (const id of ours) {
+        if (locked.has(id)) continue;
+        await connection`select pg_advisory_lock(hashtextextended(${`worker:${id}`}, 0))`;
+        locked.add(id);
+      }
+    } catch (error) {
+      // The connection died (a database restart): take the locks again on a
+      // new one at the next sweep.
+      log.warn({ err: error }, 'lost the worker liveness connection; retaking it');
+      connection?.release();
+      connection = null;
+      locked.clear();
+    }
+  }
+
+  async function sweep() {
+    await holdLocks();
+    try {
+      const stale = await sql<{ workerId: string }[]>`
+        select distinct locked_by as "workerId" from graphile_worker.jobs
+        where locked_by is not null
+          and locked_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})
+      `;
+      for (const { workerId } of stale) {
+        if (ours.has(workerId)) continue;
+        await freeIfDead(workerId);
+      }
+    } catch (error) {
+      log.warn({ err: error }, 'could not sweep for the jobs of dead workers');
+    }
+  }
+
+  async function freeIfDead(workerId: string) {
+    const probe = await sql.reserve();
+    try {
+      const key = `worker:${workerId}`;
+      const [row] = await probe<{ free: boolean }[]>`
+        select pg_try_advisory_lock(hashtextextended(${key}, 0)) as free
+      `;
+      if (!row?.free) return;
+      await probe`select graphile_worker.force_unlock_workers(${[workerId]}::text[])`;
+      await probe`select pg_advisory_unlock(hashtextextended(${key}, 0))`;
+      log.warn({ workerId }, 'freed the jobs of a worker that died holding them');
+    } finally {
+      probe.release();
+    }
+  }
+
+  return {
+    /** Pass to graphile-worker's `run({ events })`. */
+    events,
+    start: () => {
+      void sweep();
+      timer = setInterval(() => void sweep(), SWEEP_EVERY_MS);
+      timer.unref();
+    },
+    stop: async () => {
+      clearInterval(timer);
+      await pass;
+      if (connection) {
+        await connection`select pg_advisory_unlock_all()`.catch(() => {});
+        connection.release();
+        connection = null;
+      }
+    },
+  };
+}
