@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -58,6 +59,9 @@ export const DISPATCH_STATUSES = [
 ] as const;
 
 export const ANOMALY_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+
+/** The roles a caller can hold; see server/auth/caller.ts. */
+export const CALLER_ROLES = ['admin', 'operator', 'viewer', 'service'] as const;
 
 /** One row per payment: the normalized internal event. */
 export const events = pgTable(
@@ -131,6 +135,11 @@ export const deliveries = pgTable(
     detail: text(),
     statusCode: smallint().notNull(),
     eventId: uuid().references(() => events.id),
+    /**
+     * For a delivery made by `deliveries.reprocess` (method `REPROCESS`): the
+     * stored delivery whose body was run through the parser again.
+     */
+    reprocessedFrom: uuid().references((): AnyPgColumn => deliveries.id),
     createdAt: createdAt(),
   },
   (t) => [
@@ -138,6 +147,7 @@ export const deliveries = pgTable(
       'deliveries_outcome_check',
       oneOf('outcome', DELIVERY_OUTCOMES),
     ),
+    index('deliveries_reprocessed_from_idx').on(t.reprocessedFrom),
     index('deliveries_received_at_idx').on(t.receivedAt.desc(), t.id.desc()),
     index('deliveries_event_id_idx').on(t.eventId),
     index('deliveries_message_id_idx').on(t.messageId),
@@ -285,5 +295,122 @@ export const confirmations = pgTable(
     uniqueIndex('confirmations_one_per_target').on(t.tenantId, t.purpose, t.targetRef),
     index('confirmations_event_id_idx').on(t.eventId),
     index('confirmations_attempt_id_idx').on(t.attemptId),
+  ],
+);
+
+/**
+ * Bearer tokens for internal tools. Only the sha256 of a token is kept: a
+ * token is 32 random bytes, so a fast hash is enough and a leaked table
+ * yields nothing to replay.
+ */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    role: text().notNull(),
+    /** Null: every tenant (always so for an admin). */
+    tenantIds: text().array(),
+    tokenSha256: text().notNull(),
+    /** The token's first characters, to recognise it in a list. */
+    prefix: text().notNull(),
+    createdAt: createdAt(),
+    createdBy: text().notNull(),
+    /** Refreshed at most once a minute per token. */
+    lastUsedAt: timestamp({ withTimezone: true, mode: 'string' }),
+    revokedAt: timestamp({ withTimezone: true, mode: 'string' }),
+    revokedBy: text(),
+  },
+  (t) => [
+    uniqueIndex('api_tokens_one_per_secret').on(t.tokenSha256),
+    index('api_tokens_created_at_idx').on(t.createdAt.desc(), t.id.desc()),
+    check('api_tokens_role_check', oneOf('role', CALLER_ROLES)),
+    check('api_tokens_admin_all_tenants_check', sql`role <> 'admin' or tenant_ids is null`),
+  ],
+);
+
+/** People who sign in to the console. */
+export const operators = pgTable(
+  'operators',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** Lowercase: `Alice` and `alice` are one operator. */
+    username: text().notNull(),
+    /** bcrypt, cost 12. */
+    passwordHash: text().notNull(),
+    role: text().notNull(),
+    /** Null: every tenant (always so for an admin). */
+    tenantIds: text().array(),
+    disabled: boolean().notNull().default(false),
+    /**
+     * Sealed into each session cookie; raising it (sign-out, new password,
+     * disabling) ends every session issued before.
+     */
+    sessionVersion: integer().notNull().default(0),
+    createdAt: createdAt(),
+    createdBy: text().notNull(),
+    updatedAt: createdAt(),
+    lastSignedInAt: timestamp({ withTimezone: true, mode: 'string' }),
+  },
+  (t) => [
+    uniqueIndex('operators_one_per_username').on(t.username),
+    index('operators_created_at_idx').on(t.createdAt.desc(), t.id.desc()),
+    check('operators_role_check', oneOf('role', CALLER_ROLES)),
+    check('operators_admin_all_tenants_check', sql`role <> 'admin' or tenant_ids is null`),
+    check('operators_username_check', sql`username ~ '^[a-z0-9._-]{3,64}$'`),
+  ],
+);
+
+/**
+ * What operators and tools did, and sign-ins. Append-only: a trigger
+ * (migration 0005) refuses UPDATE, DELETE and TRUNCATE.
+ */
+export const auditEntries = pgTable(
+  'audit_entries',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    at: createdAt(),
+    /** environment, token, operator, cli or anonymous (a failed sign-in). */
+    actorKind: text().notNull(),
+    actorId: text(),
+    actorName: text(),
+    /** e.g. `dispatch.retry`, `anomaly.resolve`, `auth.sign_in_failed`. */
+    action: text().notNull(),
+    targetType: text(),
+    targetId: text(),
+    /** The tenant of the row acted on; null for tenantless rows and sign-ins. */
+    tenantId: text(),
+    note: text(),
+    detail: jsonb().notNull().default({}),
+  },
+  (t) => [
+    index('audit_entries_at_idx').on(t.at.desc(), t.id.desc()),
+    index('audit_entries_tenant_at_idx').on(t.tenantId, t.at.desc(), t.id.desc()),
+    index('audit_entries_target_idx').on(t.targetType, t.targetId),
+  ],
+);
+
+/**
+ * Refusals past an address's failure budget, one row per address and
+ * window instead of one delivery row each (see server/ingest/flood-guard.ts).
+ */
+export const refusalBursts = pgTable(
+  'refusal_bursts',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    remoteAddress: text().notNull(),
+    windowStartedAt: timestamp({ withTimezone: true, mode: 'string' }).notNull(),
+    lastRefusedAt: timestamp({ withTimezone: true, mode: 'string' }).notNull(),
+    /** Requests answered 429 in the window. */
+    refused: integer().notNull(),
+    /** How many of them failed for each reason. */
+    reasons: jsonb().notNull(),
+  },
+  (t) => [
+    uniqueIndex('refusal_bursts_one_per_address_and_window').on(
+      t.remoteAddress,
+      t.windowStartedAt,
+    ),
+    index('refusal_bursts_window_started_at_idx').on(t.windowStartedAt.desc()),
   ],
 );

@@ -12,6 +12,7 @@ import { PEER_HEADER } from '../server/ingest/describe-request';
 import { createLogger } from '../server/logger';
 import { createAddressResolver, type AddressResolver } from '../server/runtime/client-address';
 import { ensureSecrets } from '../server/runtime/ensure-secrets';
+import { ensureSessionSecret } from '../server/runtime/ensure-session-secret';
 import { openDatabase } from '../server/runtime/open-database';
 import { ensureBuild } from './lib/ensure-build';
 
@@ -27,9 +28,11 @@ async function main() {
   const database = await openDatabase(config, log);
   await migrateDatabase(database.url, log);
   const secrets = await ensureSecrets(config, database.embedded, log);
+  const sessionSecret = await ensureSessionSecret(config, database.embedded, log);
   // The route handlers read their configuration from the environment.
   process.env.DATABASE_URL = database.url;
   process.env.BAKONG_WEBHOOK_SECRETS = secrets.join(' ');
+  if (sessionSecret) process.env.SESSION_SECRET = sessionSecret;
 
   const workerSql = config.runWorker
     ? createSql(database.url, { max: config.workerConcurrency + 1 })

@@ -1,10 +1,20 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+import type { Sql } from '../../db/client';
+import type { Logger } from '../logger';
 import type { Caller } from './caller';
+import { findOperatorCaller } from './find-operator-caller';
+import { findTokenCaller } from './find-token-caller';
+import { readSessionCookie } from './session-cookie';
 
 export type AuthenticateDeps = {
   /** `GATEWAY_ADMIN_TOKEN`; unset means no token makes an environment admin. */
   adminToken: string | undefined;
+  /** Where issued tokens and operators are looked up; without it, neither is. */
+  sql?: Sql;
+  /** Opens operator session cookies; unset means console sign-in is off. */
+  sessionSecret?: string;
+  log?: Logger;
 };
 
 const ENVIRONMENT_ADMIN: Caller = {
@@ -32,21 +42,27 @@ function sameToken(given: string, expected: string): boolean {
 /**
  * Decides who a request's caller is, or null for nobody known. This is the
  * only place that does: procedures read `ctx.caller` and never the headers.
- * Async already, because stored tokens will be looked up in the database.
+ *
+ * A request that sends an Authorization header is judged by it alone, even
+ * when it also carries a session cookie: a tool's wrong token must fail
+ * rather than borrow a browser's session. Without one, the console's
+ * session cookie is read.
  */
 export async function authenticate(
   headers: Headers,
   deps: AuthenticateDeps,
 ): Promise<Caller | null> {
-  const token = BEARER.exec(headers.get('authorization') ?? '')?.[1];
-  if (token === undefined) return null;
-
-  if (deps.adminToken !== undefined && sameToken(token, deps.adminToken)) {
-    return ENVIRONMENT_ADMIN;
+  const authorization = headers.get('authorization');
+  if (authorization !== null) {
+    const token = BEARER.exec(authorization)?.[1];
+    if (token === undefined) return null;
+    if (deps.adminToken !== undefined && sameToken(token, deps.adminToken)) {
+      return ENVIRONMENT_ADMIN;
+    }
+    return deps.sql ? findTokenCaller(deps.sql, token, deps.log) : null;
   }
 
-  // Stored API tokens (kind 'token') and operator console sessions (kind
-  // 'operator') plug in here; until the admin API issue lands, the
-  // environment admin is the only caller the gateway knows.
-  return null;
+  if (deps.sql === undefined || deps.sessionSecret === undefined) return null;
+  const session = await readSessionCookie(headers, deps.sessionSecret);
+  return session === null ? null : findOperatorCaller(deps.sql, session);
 }

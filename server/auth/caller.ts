@@ -28,3 +28,17 @@ export function canSeeTenant(caller: Caller, tenantId: string | null): boolean {
   if (tenantId === null) return false;
   return caller.tenants === 'all' || caller.tenants.includes(tenantId);
 }
+
+/** A stored tenant list as a caller's tenants: null in the table means all. */
+export function tenantsFromColumn(tenantIds: readonly string[] | null): Caller['tenants'] {
+  return tenantIds === null ? 'all' : tenantIds;
+}
+
+/**
+ * Whether personal data is withheld from the caller: a viewer reads payer
+ * account ids masked and never a raw body or a header value that may
+ * identify someone.
+ */
+export function isMasked(caller: Caller): boolean {
+  return caller.role === 'viewer';
+}

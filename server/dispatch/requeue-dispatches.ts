@@ -1,3 +1,5 @@
+import type { TransactionSql } from 'postgres';
+
 import type { Sql } from '../../db/client';
 import { DISPATCH_TASK } from './run-dispatch';
 
@@ -10,10 +12,14 @@ export type Requeued = { id: string; handler: string; previousStatus: string };
  * dispatch that is running right now is left alone, since a second job for
  * it would run the handler twice at once.
  */
+export type RequeueResult = { requeued: Requeued[]; skippedRunning: string[] };
+
 export async function requeueDispatches(
   sql: Sql,
   target: { dispatchId: string } | { eventId: string },
-): Promise<{ requeued: Requeued[]; skippedRunning: string[] }> {
+  /** Runs in the same transaction, e.g. to write the audit entry. */
+  alsoInTransaction?: (tx: TransactionSql, result: RequeueResult) => Promise<unknown>,
+): Promise<RequeueResult> {
   return sql.begin(async (tx) => {
     const rows = await tx<{ id: string; handler: string; status: string; maxAttempts: number }[]>`
       select id, handler, status, max_attempts as "maxAttempts" from dispatches
@@ -42,6 +48,8 @@ export async function requeueDispatches(
       `;
       requeued.push({ id: row.id, handler: row.handler, previousStatus: row.status });
     }
-    return { requeued, skippedRunning };
+    const result = { requeued, skippedRunning };
+    await alsoInTransaction?.(tx, result);
+    return result;
   });
 }

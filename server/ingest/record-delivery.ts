@@ -1,3 +1,5 @@
+import type { TransactionSql } from 'postgres';
+
 import type { Sql } from '../../db/client';
 import type { DispatchRoutes } from '../dispatch/registry';
 import type { NormalizedEvent } from '../events/normalized-event';
@@ -44,7 +46,7 @@ export type Recorded = {
  * before we answer 2xx or none of it is.
  */
 export async function recordDelivery(
-  sql: Sql,
+  sql: Sql | TransactionSql,
   input: {
     delivery: DeliveryRecord;
     body: Buffer;

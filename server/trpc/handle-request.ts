@@ -20,7 +20,8 @@ export function handleTrpcRequest(
     endpoint: TRPC_ENDPOINT,
     req: request,
     router: appRouter,
-    createContext: ({ req }) => createContext({ req }, deps ?? getContextDeps()),
+    createContext: ({ req, resHeaders }) =>
+      createContext({ req, resHeaders }, deps ?? getContextDeps()),
     onError({ error, path, type }) {
       // A procedure's own outcome is already logged by its call line; this
       // catches the rest: an unknown path, a malformed request, a context

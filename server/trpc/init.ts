@@ -1,13 +1,22 @@
 import { TRPCError, initTRPC } from '@trpc/server';
 import { ZodError, z } from 'zod';
 
-import type { Caller, Role } from '../auth/caller';
+import { type Caller, type Role, ROLES } from '../auth/caller';
+import { CSRF_HEADER } from '../auth/check-origin';
 import type { Context } from './context';
+
+/**
+ * Who may call a procedure: anyone (`'public'`), or a caller holding one of
+ * the listed roles. A procedure that declares none is closed to everyone.
+ */
+export type Policy = 'public' | readonly [Role, ...Role[]];
 
 /** Static facts a procedure declares with `.meta({ … })`. */
 export type Meta = {
   /** One line on what the procedure is for, for API listings. */
   description?: string;
+  /** Set by publicProcedure's callers, authedProcedure and roleProcedure. */
+  policy?: Policy;
 };
 
 /** Readable for a person reading the response: `input.limit: Too big…`. */
@@ -92,20 +101,50 @@ const logCall = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
-/** Anyone may call; `ctx.caller` may be null. */
-export const publicProcedure = t.procedure.use(logCall);
-
-/** A known caller is required; `ctx.caller` is non-null after this. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (ctx.caller === null) {
+/**
+ * Access is decided here, from the procedure's declared policy, for every
+ * procedure: none declared is a refusal, so a procedure someone forgot to
+ * guard is closed rather than open. Mutations must also come from a
+ * request another site cannot forge (see server/auth/check-origin.ts);
+ * that is checked after the caller, so nobody unknown learns more than
+ * UNAUTHORIZED.
+ */
+const enforcePolicy = t.middleware(({ ctx, meta, path, type, next }) => {
+  const policy = meta?.policy;
+  if (policy === undefined) {
     throw new TRPCError({
-      code: 'UNAUTHORIZED',
-      message:
-        'Missing or unknown bearer token: send `Authorization: Bearer ' +
-        '<token>` with the GATEWAY_ADMIN_TOKEN or an issued API token.',
+      code: 'FORBIDDEN',
+      message: `${path} declares no access policy, so no caller may use it.`,
     });
   }
-  return next({ ctx: { caller: ctx.caller } });
+  if (policy !== 'public') {
+    const { caller } = ctx;
+    if (caller === null) {
+      throw new TRPCError({
+        code: 'UNAUTHORIZED',
+        message:
+          'Missing or unknown bearer token or session: send `Authorization: Bearer ' +
+          '<token>` with the GATEWAY_ADMIN_TOKEN or an issued API token, or sign in.',
+      });
+    }
+    if (!policy.includes(caller.role)) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message:
+          `${path} needs the role ${policy.join(' or ')}; caller ` +
+          `${caller.id} has the role ${caller.role}.`,
+      });
+    }
+  }
+  if (type === 'mutation' && !ctx.trustedOrigin) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message:
+        `${path} is a change and the request may come from another site: send ` +
+        `\`${CSRF_HEADER}: 1\` from the gateway's own origin, or a bearer token.`,
+    });
+  }
+  return next();
 });
 
 function hasRole<R extends Role>(
@@ -115,21 +154,31 @@ function hasRole<R extends Role>(
   return (roles as readonly Role[]).includes(caller.role);
 }
 
+/** Anyone may call, once the procedure says so with `policy: 'public'`. */
+export const publicProcedure = t.procedure.use(logCall).use(enforcePolicy);
+
+/**
+ * A known caller of any role; `ctx.caller` is non-null after this. The
+ * check itself is enforcePolicy's: this only narrows the type.
+ */
+export const authedProcedure = publicProcedure
+  .meta({ policy: ROLES })
+  .use(({ ctx, next }) => {
+    if (ctx.caller === null) throw new TRPCError({ code: 'UNAUTHORIZED' });
+    return next({ ctx: { caller: ctx.caller } });
+  });
+
 /**
  * A caller holding one of `roles` is required. Roles form no hierarchy: an
  * admin passes only where `'admin'` is listed, so each procedure says
  * exactly who may call it.
  */
 export function roleProcedure<R extends Role>(...roles: [R, ...R[]]) {
-  return authedProcedure.use(({ ctx, path, next }) => {
+  return publicProcedure.meta({ policy: roles }).use(({ ctx, next }) => {
     const { caller } = ctx;
-    if (!hasRole(caller, roles)) {
-      throw new TRPCError({
-        code: 'FORBIDDEN',
-        message:
-          `${path} needs the role ${roles.join(' or ')}; caller ` +
-          `${caller.id} has the role ${caller.role}.`,
-      });
+    // enforcePolicy has refused anyone else already; this narrows the type.
+    if (caller === null || !hasRole(caller, roles)) {
+      throw new TRPCError({ code: 'FORBIDDEN' });
     }
     return next({ ctx: { caller } });
   });

@@ -217,7 +217,11 @@ const testRouter = router({
   fail: authedProcedure.query(() => {
     throw new Error('relation "secret_table" does not exist');
   }),
-  open: publicProcedure.query(({ ctx }) => ctx.caller?.id ?? 'nobody'),
+  open: publicProcedure
+    .meta({ policy: 'public' })
+    .query(({ ctx }) => ctx.caller?.id ?? 'nobody'),
+  forgotten: publicProcedure.query(() => 'reached'),
+  change: publicProcedure.meta({ policy: 'public' }).mutation(() => 'changed'),
 });
 const createTestCaller = createCallerFactory(testRouter);
 
@@ -249,8 +253,29 @@ describe('base procedures', () => {
     ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
-  it('publicProcedure admits anyone', async () => {
+  it('publicProcedure admits anyone, once the procedure says so', async () => {
     await expect(createTestCaller(testContext(null, sql)).open()).resolves.toBe('nobody');
+  });
+
+  it('closes a procedure that declares no policy to every caller', async () => {
+    for (const caller of [null, ADMIN, VIEWER]) {
+      await expect(
+        createTestCaller(testContext(caller, sql)).forgotten(),
+      ).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringContaining('declares no access policy'),
+      });
+    }
+  });
+
+  it('refuses a mutation from a request another site could have forged', async () => {
+    const forged = testContext(null, sql, undefined, undefined, { trustedOrigin: false });
+    await expect(createTestCaller(forged).change()).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('x-gateway-csrf'),
+    });
+    // A query is a read: the same request may make it.
+    await expect(createTestCaller(forged).open()).resolves.toBe('nobody');
   });
 
   it('rejects unknown keys before the procedure runs', async () => {

@@ -5,7 +5,10 @@ import { findAttemptByMd5 } from '../../attempts/find-attempt';
 import { registerPaymentAttempt } from '../../attempts/register-payment-attempt';
 import { canSeeTenant } from '../../auth/caller';
 import { parseAmount } from '../../providers/bakong/parse-amount';
+import { listPaymentAttempts } from '../../queries/list-payment-attempts';
 import { roleProcedure, router } from '../init';
+import { listInput, pageOf, search } from '../input-schemas';
+import { READERS } from '../roles';
 
 const OPAQUE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const opaqueId = z.string().regex(OPAQUE_ID, 'must be 1 to 64 characters of A-Z a-z 0-9 _ -');
@@ -43,6 +46,21 @@ const registerInput = z
   });
 
 export const paymentAttemptsRouter = router({
+  list: roleProcedure(...READERS)
+    .meta({ description: 'Registered payment attempts newest first.' })
+    .input(
+      listInput({
+        tenantId: opaqueId.optional(),
+        branchId: opaqueId.optional(),
+        purpose: z.enum(['SALE', 'SUBSCRIPTION_INVOICE']).optional(),
+        search,
+      }),
+    )
+    .query(({ ctx, input }) => {
+      const { cursor, limit, ...filters } = input;
+      return listPaymentAttempts(ctx.sql, ctx.caller, filters, pageOf({ cursor, limit }));
+    }),
+
   register: roleProcedure('admin', 'service')
     .meta({ description: 'Register the KHQR a POS or the billing service shows.' })
     .input(registerInput)
@@ -87,14 +105,17 @@ export const paymentAttemptsRouter = router({
       return { status: registered.status, resolvedEvents: registered.resolvedEvents, attempt };
     }),
 
-  byMd5: roleProcedure('admin', 'operator', 'viewer', 'service')
+  byMd5: roleProcedure(...READERS)
     .meta({ description: 'What became of one KHQR: a cashier screen polls this.' })
     .input(z.object({ md5 }).strict())
     .query(async ({ ctx, input }) => {
       const attempt = await findAttemptByMd5(ctx.sql, input.md5);
       // Another tenant's attempt is answered exactly like a missing one.
       if (!attempt || !canSeeTenant(ctx.caller, attempt.tenantId)) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: `no payment attempt with md5 ${input.md5}` });
+        throw new TRPCError({
+          code: 'NOT_FOUND',
+          message: `no payment attempt with md5 ${input.md5}`,
+        });
       }
       return attempt;
     }),

@@ -1,0 +1,61 @@
+import type { Fragment } from 'postgres';
+
+import type { Sql } from '../../db/client';
+import { UUID } from './conditions';
+
+/** Where a page ended: the last row's time (exact, as PostgreSQL wrote it) and id. */
+export type Cursor = { at: string; id: string };
+
+export type PageRequest = { cursor?: Cursor; limit: number };
+
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+// What PostgreSQL writes for a timestamptz in JSON, microseconds included.
+const PG_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/;
+
+/** Opaque to callers: base64url of the JSON pair. */
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
+}
+
+/** The cursor a page handed out, or null for anything else. */
+export function decodeCursor(text: string): Cursor | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2) return null;
+    const [at, id] = value as unknown[];
+    if (typeof at !== 'string' || !PG_INSTANT.test(at)) return null;
+    if (typeof id !== 'string' || !UUID.test(id)) return null;
+    return { at, id };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Rows strictly after the cursor in the order `time desc, id desc`. The
+ * time is compared as PostgreSQL's own text of it, so no microsecond is
+ * lost to a JavaScript Date and no row is skipped or repeated.
+ */
+export function afterCursor(
+  sql: Sql,
+  cursor: Cursor | undefined,
+  timeColumn: string,
+  idColumn: string,
+): Fragment[] {
+  if (cursor === undefined) return [];
+  return [
+    sql`(${sql(timeColumn)}, ${sql(idColumn)}) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`,
+  ];
+}
+
+/**
+ * A page from rows fetched with `limit + 1`: the extra row only says that
+ * another page exists.
+ */
+export function toPage<T>(rows: readonly T[], limit: number, key: (row: T) => Cursor): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  const more = rows.length > limit && last !== undefined;
+  return { items, nextCursor: more ? encodeCursor(key(last)) : null };
+}
