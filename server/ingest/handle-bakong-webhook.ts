@@ -7,6 +7,7 @@ import { getMetrics } from '../metrics/metrics';
 import { interpretBakongBody } from '../providers/bakong/interpret-body';
 import { checkHeaders } from './check-headers';
 import { checkTimestamp } from './check-timestamp';
+import type { FloodGuard } from './flood-guard';
 import { describeRequest, type RequestMeta } from './describe-request';
 import { readBody } from './read-body';
 import type { RejectionReason } from './reasons';
@@ -27,6 +28,8 @@ export type IngestContext = {
   now?: () => number;
   /** How long to wait for the database before answering 503. */
   recordTimeoutMs?: number;
+  /** Limits unauthenticated failures per address; unset: no limit. */
+  flood?: FloodGuard;
 };
 
 const PROVIDER = 'BAKONG';
@@ -49,27 +52,37 @@ export async function handleBakongWebhook(
   const meta = describeRequest(request, new Date(now()));
   const finish = (recorded: Partial<Recorded> & { statusCode: number }) =>
     logDelivery(ctx.log, meta, recorded, performance.now() - started);
+  const address = meta.remoteAddress ?? 'unknown';
+  // Decided up front, but applied only to refusals: a verified delivery
+  // from a flooding address is still taken.
+  const blockedFor = ctx.flood ? await ctx.flood.blockedFor(address) : 0;
+  const refuse = async (refusal: Refusal, readPrefixFirst: boolean) => {
+    if (blockedFor > 0 && ctx.flood) {
+      ctx.flood.suppressed(address, refusal.reason);
+      return rejectionResponse('rate_limited', blockedFor);
+    }
+    const withPrefix = readPrefixFirst
+      ? { ...refusal, ...(await readPrefix(request.body, ctx.readTimeoutMs)) }
+      : refusal;
+    void ctx.flood?.failed(address);
+    return reject(ctx, meta, finish, withPrefix);
+  };
 
   const headers = checkHeaders(request.method, request.headers, ctx.maxBodyBytes);
   if (!headers.ok) {
-    const prefix =
-      headers.reason === 'body_too_large' || request.method === 'HEAD'
-        ? { bytes: Buffer.alloc(0), complete: false }
-        : await readPrefix(request.body, ctx.readTimeoutMs);
-    return reject(ctx, meta, finish, {
-      reason: headers.reason,
-      detail: headers.detail,
-      bytes: prefix.bytes,
-      complete: prefix.complete,
-    });
+    const unread = headers.reason === 'body_too_large' || request.method === 'HEAD';
+    return refuse(
+      { reason: headers.reason, detail: headers.detail, bytes: Buffer.alloc(0), complete: false },
+      !unread,
+    );
   }
   const { messageId, timestamp } = headers.value;
   const envelope = { messageId, signedAt: null as string | null };
 
   const window = checkTimestamp(timestamp, now());
   if (!window.ok) {
-    const prefix = await readPrefix(request.body, ctx.readTimeoutMs);
-    return reject(ctx, meta, finish, { ...prefix, ...window, envelope });
+    const { reason, detail } = window;
+    return refuse({ reason, detail, bytes: Buffer.alloc(0), complete: false, envelope }, true);
   }
   envelope.signedAt = window.value.toISOString();
 
@@ -78,7 +91,8 @@ export async function handleBakongWebhook(
     timeoutMs: ctx.readTimeoutMs,
   });
   if (!body.ok) {
-    return reject(ctx, meta, finish, { ...body, complete: false, envelope });
+    const { reason, detail, bytes } = body;
+    return refuse({ reason, detail, bytes, complete: false, envelope }, false);
   }
 
   const signature = verifySignature({
@@ -89,7 +103,8 @@ export async function handleBakongWebhook(
     secrets: ctx.secrets,
   });
   if (!signature.ok) {
-    return reject(ctx, meta, finish, { ...signature, bytes: body.value, complete: true, envelope });
+    const { reason, detail } = signature;
+    return refuse({ reason, detail, bytes: body.value, complete: true, envelope }, false);
   }
 
   const interpretation = interpretBakongBody(body.value);
@@ -139,6 +154,14 @@ export async function handleBakongWebhook(
 
 type Envelope = { messageId: string; signedAt: string | null };
 
+type Refusal = {
+  reason: RejectionReason;
+  detail?: string;
+  bytes: Buffer;
+  complete: boolean;
+  envelope?: Envelope;
+};
+
 /** What every delivery row holds; `read` is every byte that was read. */
 function base(meta: RequestMeta, envelope: Envelope | null, read: Buffer) {
   return {
@@ -164,13 +187,7 @@ async function reject(
   ctx: IngestContext,
   meta: RequestMeta,
   finish: (recorded: Partial<Recorded> & { statusCode: number }) => void,
-  refusal: {
-    reason: RejectionReason;
-    detail?: string;
-    bytes: Buffer;
-    complete: boolean;
-    envelope?: Envelope;
-  },
+  refusal: Refusal,
 ): Promise<Response> {
   const response = rejectionResponse(refusal.reason);
   const kept = refusal.bytes.subarray(0, REJECTED_BODY_KEEP);

@@ -40,6 +40,10 @@ export const REJECTIONS = {
     status: 401,
     message: 'no v1 signature matches an active secret',
   },
+  rate_limited: {
+    status: 429,
+    message: 'too many failed requests from this address; signed deliveries are still taken',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type RejectionReason = keyof typeof REJECTIONS;

@@ -10,9 +10,10 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
     headers: { 'cache-control': 'no-store', ...headers },
   });
 
-export function rejectionResponse(reason: RejectionReason): Response {
+export function rejectionResponse(reason: RejectionReason, retryAfterSeconds = 0): Response {
   const { status, message } = REJECTIONS[reason];
   const headers: Record<string, string> = status === 405 ? { allow: 'POST' } : {};
+  if (retryAfterSeconds > 0) headers['retry-after'] = String(retryAfterSeconds);
   return json(status, { error: reason, message }, headers);
 }
 
