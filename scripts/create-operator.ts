@@ -43,7 +43,12 @@ class UsageError extends Error {}
 /** Anything else the script refuses, said in a sentence. */
 class Refusal extends Error {}
 
-type Options = { username: string; role: Role; tenants: Caller['tenants']; update: boolean };
+type Options = {
+  username: string;
+  role: Role;
+  tenants: Caller['tenants'];
+  update: boolean;
+};
 
 function readOptions(argv: string[]): Options {
   let values;
@@ -60,7 +65,9 @@ function readOptions(argv: string[]): Options {
       strict: true,
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(
+      error instanceof Error ? error.message : String(error),
+    );
   }
   if (values.help) {
     process.stdout.write(USAGE);
@@ -68,24 +75,33 @@ function readOptions(argv: string[]): Options {
   }
   const username = normalizeUsername(values.username ?? '');
   if (!USERNAME.test(username)) {
-    throw new UsageError('--username must be 3 to 64 characters of a-z 0-9 . _ -');
+    throw new UsageError(
+      '--username must be 3 to 64 characters of a-z 0-9 . _ -',
+    );
   }
   const role = ROLES.find((known) => known === values.role);
-  if (role === undefined) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+  if (role === undefined)
+    throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   const listed = values.tenants?.trim();
   let tenants: Caller['tenants'];
   if (listed === undefined || listed === 'all') {
     if (listed === undefined && role !== 'admin') {
-      throw new UsageError(`--tenants is needed for the role ${role} (a list, or "all")`);
+      throw new UsageError(
+        `--tenants is needed for the role ${role} (a list, or "all")`,
+      );
     }
     tenants = 'all';
   } else {
     const list = [...new Set(listed.split(',').map((tenant) => tenant.trim()))];
     if (list.some((tenant) => !/^[A-Za-z0-9_-]{1,64}$/.test(tenant))) {
-      throw new UsageError('--tenants must be ids of 1 to 64 characters of A-Z a-z 0-9 _ -');
+      throw new UsageError(
+        '--tenants must be ids of 1 to 64 characters of A-Z a-z 0-9 _ -',
+      );
     }
     if (role === 'admin') {
-      throw new UsageError('an admin is over every tenant: leave out --tenants');
+      throw new UsageError(
+        'an admin is over every tenant: leave out --tenants',
+      );
     }
     tenants = list;
   }
@@ -145,12 +161,16 @@ function promptHidden(question: string): Promise<string> {
       if (error) reject(error);
       else resolve(typed);
     };
-    const timer = setTimeout(() => finish(new Refusal('no password typed')), STDIN_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => finish(new Refusal('no password typed')),
+      STDIN_TIMEOUT_MS,
+    );
     const onData = (chunk: Buffer) => {
       for (const char of chunk.toString('utf8')) {
         if (char === '\r' || char === '\n') return finish();
         if (char === '\u0003') return finish(new Refusal('cancelled'));
-        if (char === '\u007f' || char === '\b') typed = [...typed].slice(0, -1).join('');
+        if (char === '\u007f' || char === '\b')
+          typed = [...typed].slice(0, -1).join('');
         else if (typed.length < MAX_PASSWORD_INPUT) typed += char;
       }
     };
@@ -203,7 +223,11 @@ async function main() {
 
   const sql = await openDatabase(url, embedded);
   const user = userInfo().username;
-  const actor: AuditActor = { kind: 'cli', id: `cli:${user}`, name: `command line (${user})` };
+  const actor: AuditActor = {
+    kind: 'cli',
+    id: `cli:${user}`,
+    name: `command line (${user})`,
+  };
   try {
     const created = await createOperator(sql, { ...options, password }, actor);
     if (created.ok) {

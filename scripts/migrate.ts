@@ -17,7 +17,9 @@ async function main() {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    error instanceof ConfigError ? `${error.message}\n` : `migration failed: ${String(error)}\n`,
+    error instanceof ConfigError
+      ? `${error.message}\n`
+      : `migration failed: ${String(error)}\n`,
   );
   process.exit(1);
 });

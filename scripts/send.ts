@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
-import { makeConfirmation, signedHeaders } from '../server/providers/bakong/make-confirmation';
+import {
+  makeConfirmation,
+  signedHeaders,
+} from '../server/providers/bakong/make-confirmation';
 import { secretFilePath } from '../server/runtime/ensure-secrets';
 import { parseSecrets } from '../server/ingest/secrets';
 
@@ -45,8 +48,14 @@ async function main() {
   if (!secret) throw new Error('no secret to sign with');
   const count = positive(values.count, '--count');
   const share = Number(values.duplicates);
-  if (!(share >= 0 && share < 1)) throw new Error('--duplicates must be in [0, 1)');
-  const currency = values.currency === 'USD' ? 'USD' : values.currency === undefined ? undefined : 'KHR';
+  if (!(share >= 0 && share < 1))
+    throw new Error('--duplicates must be in [0, 1)');
+  const currency =
+    values.currency === 'USD'
+      ? 'USD'
+      : values.currency === undefined
+        ? undefined
+        : 'KHR';
 
   const bodies: string[] = [];
   if (values.file) {
@@ -57,7 +66,11 @@ async function main() {
       bodies.push(
         repeat
           ? bodies[Math.floor(Math.random() * bodies.length)]!
-          : makeConfirmation({ md5: values.md5, amount: values.amount, currency }),
+          : makeConfirmation({
+              md5: values.md5,
+              amount: values.amount,
+              currency,
+            }),
       );
     }
   }
@@ -108,11 +121,14 @@ function statusOf(text: string): string {
 
 function positive(value: string | undefined, name: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number above 0`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`${name} must be a whole number above 0`);
   return n;
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`send failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `send failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

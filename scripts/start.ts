@@ -10,7 +10,10 @@ import { createRegistry, DEFAULT_HANDLERS } from '../server/dispatch/registry';
 import { startWorker } from '../server/dispatch/start-worker';
 import { PEER_HEADER } from '../server/ingest/describe-request';
 import { createLogger } from '../server/logger';
-import { createAddressResolver, type AddressResolver } from '../server/runtime/client-address';
+import {
+  createAddressResolver,
+  type AddressResolver,
+} from '../server/runtime/client-address';
 import { ensureSecrets } from '../server/runtime/ensure-secrets';
 import { ensureSessionSecret } from '../server/runtime/ensure-session-secret';
 import { openDatabase } from '../server/runtime/open-database';
@@ -28,7 +31,11 @@ async function main() {
   const database = await openDatabase(config, log);
   await migrateDatabase(database.url, log);
   const secrets = await ensureSecrets(config, database.embedded, log);
-  const sessionSecret = await ensureSessionSecret(config, database.embedded, log);
+  const sessionSecret = await ensureSessionSecret(
+    config,
+    database.embedded,
+    log,
+  );
   // The route handlers read their configuration from the environment.
   process.env.DATABASE_URL = database.url;
   process.env.BAKONG_WEBHOOK_SECRETS = secrets.join(' ');
@@ -52,22 +59,36 @@ async function main() {
     : null;
 
   if (process.env.GATEWAY_SKIP_BUILD !== '1') await ensureBuild(root, log);
-  const app = next({ dev: false, dir: root, hostname: config.host, port: config.port });
+  const app = next({
+    dev: false,
+    dir: root,
+    hostname: config.host,
+    port: config.port,
+  });
   await app.prepare();
   const handle = app.getRequestHandler();
 
   const clientAddress = createAddressResolver(config.trustedProxies);
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
-    const requestId = tagRequest(req, clientAddress);
-    res.setHeader('x-request-id', requestId);
-    handle(req, res).catch((error: unknown) => {
-      log.error({ err: error, requestId }, 'unhandled error while serving a request');
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
+  const server = createServer(
+    { maxHeaderSize: MAX_HEADER_BYTES },
+    (req, res) => {
+      const requestId = tagRequest(req, clientAddress);
+      res.setHeader('x-request-id', requestId);
+      handle(req, res).catch((error: unknown) => {
+        log.error(
+          { err: error, requestId },
+          'unhandled error while serving a request',
+        );
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    },
+  );
   server.listen(config.port, config.host, () => {
     log.info(
-      { url: `http://${config.host}:${config.port}`, embeddedDatabase: database.embedded },
+      {
+        url: `http://${config.host}:${config.port}`,
+        embeddedDatabase: database.embedded,
+      },
       `gateway listening on http://${config.host}:${config.port}`,
     );
   });
@@ -76,8 +97,13 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'stopping: no new requests, finishing the ones in flight');
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    log.info(
+      { signal },
+      'stopping: no new requests, finishing the ones in flight',
+    );
+    const closed = new Promise<void>((resolve) =>
+      server.close(() => resolve()),
+    );
     server.closeIdleConnections();
     await Promise.all([closed, worker?.stop()]);
     await app.close().catch(() => {});
@@ -95,10 +121,15 @@ async function main() {
  * caller's address (see client-address.ts) in a header of our own,
  * replacing any a client sent, so the route can trust it.
  */
-function tagRequest(req: IncomingMessage, clientAddress: AddressResolver): string {
+function tagRequest(
+  req: IncomingMessage,
+  clientAddress: AddressResolver,
+): string {
   const incoming = req.headers['x-request-id'];
   const requestId =
-    typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    typeof incoming === 'string' && REQUEST_ID.test(incoming)
+      ? incoming
+      : randomUUID();
   req.headers['x-request-id'] = requestId;
   req.headers[PEER_HEADER] = clientAddress(req);
   return requestId;
@@ -109,8 +140,8 @@ main().catch((error: unknown) => {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`the gateway could not start: ${String(error)}\n`);
-    if (error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (error instanceof Error && error.stack)
+      process.stderr.write(`${error.stack}\n`);
   }
   process.exit(1);
 });
-

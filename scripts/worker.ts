@@ -17,8 +17,10 @@ async function main() {
   const log = createLogger(config.logLevel);
   // Without DATABASE_URL the worker joins the embedded database that
   // `npm start` runs; two processes must not start the same cluster.
-  const url = config.databaseUrl ?? embeddedDatabaseUrl(config.embeddedDatabasePort);
-  if (!config.databaseUrl) log.info('DATABASE_URL is not set: joining the embedded database');
+  const url =
+    config.databaseUrl ?? embeddedDatabaseUrl(config.embeddedDatabasePort);
+  if (!config.databaseUrl)
+    log.info('DATABASE_URL is not set: joining the embedded database');
   await migrateDatabase(url, log).catch((error: unknown) => {
     throw new Error(
       `cannot reach ${redactUrl(url)}: start the gateway first (npm start) or set ` +
@@ -52,7 +54,9 @@ async function main() {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    error instanceof ConfigError ? `${error.message}\n` : `the worker stopped: ${String(error)}\n`,
+    error instanceof ConfigError
+      ? `${error.message}\n`
+      : `the worker stopped: ${String(error)}\n`,
   );
   process.exit(1);
 });

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_LEVELS = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
 
 const integer = (fallback: number, min: number, max: number) =>
   z
@@ -42,7 +50,10 @@ const envSchema = z.object({
       16,
       'must be at least 16 characters; generate one with `openssl rand -hex 32`',
     )
-    .regex(/^\S+$/, 'must not contain spaces (a bearer token cannot carry them)')
+    .regex(
+      /^\S+$/,
+      'must not contain spaces (a bearer token cannot carry them)',
+    )
     .optional(),
   SESSION_SECRET: z
     .string()
@@ -54,7 +65,10 @@ const envSchema = z.object({
   DISPATCH_MAX_ATTEMPTS: integer(8, 1, 25),
   WORKER_CONCURRENCY: integer(4, 1, 64),
   WORKER: z.enum(['on', 'off']).default('on'),
-  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional(),
   TRUSTED_PROXIES: z.string().trim().optional(),
   FLOOD_FAILURES_PER_WINDOW: integer(30, 1, 100_000),
   FLOOD_WINDOW_SECONDS: integer(60, 1, 3600),
@@ -106,7 +120,9 @@ export type Config = {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -114,7 +130,9 @@ export class ConfigError extends Error {
 /** Reads and checks the environment; every bad value is named at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+    Object.entries(env).filter(
+      ([, value]) => value !== undefined && value !== '',
+    ),
   );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
@@ -143,7 +161,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: e.WORKER_CONCURRENCY,
     runWorker: e.WORKER === 'on',
     metricsToken: e.METRICS_TOKEN,
-    trustedProxies: e.TRUSTED_PROXIES ? e.TRUSTED_PROXIES.split(/[\s,]+/).filter(Boolean) : [],
+    trustedProxies: e.TRUSTED_PROXIES
+      ? e.TRUSTED_PROXIES.split(/[\s,]+/).filter(Boolean)
+      : [],
     floodFailuresPerWindow: e.FLOOD_FAILURES_PER_WINDOW,
     floodWindowSeconds: e.FLOOD_WINDOW_SECONDS,
     rawBodyRetentionDays: e.RAW_BODY_RETENTION_DAYS,

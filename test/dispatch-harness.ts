@@ -6,7 +6,11 @@ import { inject } from 'vitest';
 import { createSql, type Sql } from '../db/client';
 import { createDatabaseOn } from '../db/scratch-database';
 import type { Caller } from '../server/auth/caller';
-import { createRegistry, DEFAULT_HANDLERS, type Registry } from '../server/dispatch/registry';
+import {
+  createRegistry,
+  DEFAULT_HANDLERS,
+  type Registry,
+} from '../server/dispatch/registry';
 import { startWorker, type Worker } from '../server/dispatch/start-worker';
 import type { PaymentHandler } from '../server/dispatch/types';
 import { ingestContext } from './ingest-harness';
@@ -17,7 +21,11 @@ import { callerFor } from './trpc-harness';
  * be claimed by another file's workers running a different registry.
  */
 export async function dispatchWorld(
-  options: { handlers?: readonly PaymentHandler[]; maxAttempts?: number; workers?: number } = {},
+  options: {
+    handlers?: readonly PaymentHandler[];
+    maxAttempts?: number;
+    workers?: number;
+  } = {},
 ) {
   const database = await createDatabaseOn(
     inject('serverUrl'),
@@ -75,16 +83,29 @@ export async function eventually<T>(
 export const randomMd5 = () => randomBytes(16).toString('hex');
 
 /** The dispatch rows of an event once none is pending or running. */
-export function settledDispatches(sql: Sql, eventId: string, timeoutMs?: number) {
+export function settledDispatches(
+  sql: Sql,
+  eventId: string,
+  timeoutMs?: number,
+) {
   return eventually(
     async () => {
-      const rows = await sql<{ id: string; status: string; handler: string; attempts: number;
-        outcome: { result: string; anomalies: string[] } | null; lastError: string | null }[]>`
+      const rows = await sql<
+        {
+          id: string;
+          status: string;
+          handler: string;
+          attempts: number;
+          outcome: { result: string; anomalies: string[] } | null;
+          lastError: string | null;
+        }[]
+      >`
         select id, status, handler, attempts, outcome, last_error as "lastError"
         from dispatches where event_id = ${eventId} order by created_at
       `;
       const settled =
-        rows.length > 0 && rows.every((r) => ['succeeded', 'dead'].includes(r.status));
+        rows.length > 0 &&
+        rows.every((r) => ['succeeded', 'dead'].includes(r.status));
       return settled ? rows : undefined;
     },
     `the dispatches of event ${eventId} to settle`,

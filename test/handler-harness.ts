@@ -19,7 +19,11 @@ const ROLLBACK = new Error('rolled back on purpose');
 export async function runHandler(
   sql: Sql,
   handler: PaymentHandler,
-  setup: { attempt?: Partial<ExpectedAttempt>; event?: Partial<DispatchedEvent>; runs?: number },
+  setup: {
+    attempt?: Partial<ExpectedAttempt>;
+    event?: Partial<DispatchedEvent>;
+    runs?: number;
+  },
   check: (outcomes: HandlerOutcome[], tx: TransactionSql) => Promise<void>,
 ): Promise<void> {
   const attempt: ExpectedAttempt = {
@@ -66,7 +70,14 @@ export async function runHandler(
       `;
       const outcomes: HandlerOutcome[] = [];
       for (let run = 0; run < (setup.runs ?? 1); run += 1) {
-        outcomes.push(await handler.handle({ dispatchId: randomUUID(), event, attempt, tx }));
+        outcomes.push(
+          await handler.handle({
+            dispatchId: randomUUID(),
+            event,
+            attempt,
+            tx,
+          }),
+        );
       }
       await check(outcomes, tx);
       throw ROLLBACK;

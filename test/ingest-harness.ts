@@ -15,7 +15,10 @@ export function testSql(url: string = inject('databaseUrl')): Sql {
   return createSql(url, { max: 10 });
 }
 
-export function ingestContext(sql: Sql, overrides: Partial<IngestContext> = {}): IngestContext {
+export function ingestContext(
+  sql: Sql,
+  overrides: Partial<IngestContext> = {},
+): IngestContext {
   return {
     sql,
     dispatch: createRegistry(DEFAULT_HANDLERS, 3).routes,
@@ -28,7 +31,11 @@ export function ingestContext(sql: Sql, overrides: Partial<IngestContext> = {}):
   };
 }
 
-export type Sent = { status: number; json: Record<string, unknown>; headers: Headers };
+export type Sent = {
+  status: number;
+  json: Record<string, unknown>;
+  headers: Headers;
+};
 
 /** Posts one body through the real handler, signed unless headers say otherwise. */
 export async function send(
@@ -47,14 +54,20 @@ export async function send(
     timestampSeconds: options.timestampSeconds,
   });
   const headers = new Headers();
-  for (const [name, value] of Object.entries({ ...signed, ...options.headers })) {
+  for (const [name, value] of Object.entries({
+    ...signed,
+    ...options.headers,
+  })) {
     if (value !== null) headers.set(name, value);
   }
   const method = options.method ?? 'POST';
   const request = new Request('http://127.0.0.1/api/webhooks/bakong', {
     method,
     headers,
-    body: method === 'GET' || method === 'HEAD' ? null : new Uint8Array(Buffer.from(body)),
+    body:
+      method === 'GET' || method === 'HEAD'
+        ? null
+        : new Uint8Array(Buffer.from(body)),
   });
   const response = await handleBakongWebhook(request, ctx);
   const text = await response.text();

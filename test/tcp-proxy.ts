@@ -13,7 +13,10 @@ export type TcpProxy = {
  * database away from a running gateway and give it back without touching
  * the server itself.
  */
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export async function startTcpProxy(target: {
+  host: string;
+  port: number;
+}): Promise<TcpProxy> {
   let down = false;
   const open = new Set<Socket>();
   const server = createServer((client) => {

@@ -23,7 +23,10 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex');
  * registered), written straight to the tables: a registered attempt, its
  * event, an accepted verified delivery, a dead dispatch and an open anomaly.
  */
-export async function insertTenantRows(sql: Sql, tenantId: string | null): Promise<TenantRows> {
+export async function insertTenantRows(
+  sql: Sql,
+  tenantId: string | null,
+): Promise<TenantRows> {
   const md5 = hex(16);
   const hash = hex(32);
   const body = Buffer.from(makeConfirmation({ md5, hash }));
@@ -70,7 +73,9 @@ export async function insertTenantRows(sql: Sql, tenantId: string | null): Promi
                   'the POS did not answer')
           returning id
         `;
-  const detail = JSON.stringify({ received: { payerAccountId: 'abaakhppxxx@abaa' } });
+  const detail = JSON.stringify({
+    received: { payerAccountId: 'abaakhppxxx@abaa' },
+  });
   const [anomaly] = await sql<{ id: string }[]>`
     insert into anomalies (kind, tenant_id, branch_id, event_id, delivery_id, subject, detail)
     values ('amount_mismatch', ${tenantId}, 'branch-1', ${event!.id}, ${delivery!.id},
@@ -94,6 +99,10 @@ export async function tokenFor(
   role: Caller['role'],
   tenants: Caller['tenants'],
 ): Promise<string> {
-  const { token } = await issueToken(sql, { name: `${role} for tests`, role, tenants }, ADMIN);
+  const { token } = await issueToken(
+    sql,
+    { name: `${role} for tests`, role, tenants },
+    ADMIN,
+  );
   return token;
 }

@@ -17,7 +17,8 @@ import { appRouter } from '../server/trpc/root';
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
 /** The session secret the HTTP helper configures unless told otherwise. */
-export const TEST_SESSION_SECRET = 'test-session-secret-0123456789abcdef-0123456789';
+export const TEST_SESSION_SECRET =
+  'test-session-secret-0123456789abcdef-0123456789';
 
 export const ADMIN: Caller = {
   kind: 'environment',
@@ -67,8 +68,14 @@ export function testContext(
 const DEFAULT_ROUTES = createRegistry(DEFAULT_HANDLERS, 3).routes;
 
 /** The app router called in-process as `caller`, skipping HTTP. */
-export function callerFor(caller: Caller | null, sql: Sql, dispatch?: DispatchRoutes) {
-  return createCallerFactory(appRouter)(testContext(caller, sql, silent, dispatch));
+export function callerFor(
+  caller: Caller | null,
+  sql: Sql,
+  dispatch?: DispatchRoutes,
+) {
+  return createCallerFactory(appRouter)(
+    testContext(caller, sql, silent, dispatch),
+  );
 }
 
 export type TrpcHttpOptions = {

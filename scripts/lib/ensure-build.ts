@@ -5,7 +5,14 @@ import path from 'node:path';
 
 import type { Logger } from '../../server/logger';
 
-const SOURCES = ['app', 'server', 'db', 'next.config.js', 'tsconfig.json', 'package-lock.json'];
+const SOURCES = [
+  'app',
+  'server',
+  'db',
+  'next.config.js',
+  'tsconfig.json',
+  'package-lock.json',
+];
 const STAMP = '.next/source-hash';
 
 /**
@@ -15,9 +22,13 @@ const STAMP = '.next/source-hash';
  */
 export async function ensureBuild(root: string, log: Logger): Promise<void> {
   const hash = await hashSources(root);
-  const previous = await readFile(path.join(root, STAMP), 'utf8').catch(() => '');
+  const previous = await readFile(path.join(root, STAMP), 'utf8').catch(
+    () => '',
+  );
   if (previous === hash) return;
-  log.info('building the app (first start, or the sources changed); this takes a minute');
+  log.info(
+    'building the app (first start, or the sources changed); this takes a minute',
+  );
   const started = Date.now();
   await run(process.execPath, [nextBin(root), 'build'], root);
   await writeFile(path.join(root, STAMP), hash);
@@ -46,7 +57,9 @@ async function listFiles(target: string): Promise<string[]> {
   const entries = await readdir(target, { withFileTypes: true });
   const nested = await Promise.all(
     entries
-      .filter((entry) => !entry.name.startsWith('.') && entry.name !== 'node_modules')
+      .filter(
+        (entry) => !entry.name.startsWith('.') && entry.name !== 'node_modules',
+      )
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((entry) => listFiles(path.join(target, entry.name))),
   );
@@ -64,7 +77,11 @@ function run(command: string, args: string[], cwd: string): Promise<void> {
     child.once('exit', (code) =>
       code === 0
         ? resolve()
-        : reject(new Error(`next build failed with exit code ${code}; see the output above`)),
+        : reject(
+            new Error(
+              `next build failed with exit code ${code}; see the output above`,
+            ),
+          ),
     );
   });
 }

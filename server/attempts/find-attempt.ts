@@ -2,7 +2,8 @@ import type { Sql } from '../../db/client';
 import type { PaymentPurpose } from '../dispatch/types';
 import { formatMinor } from '../money/format-minor';
 
-export type AttemptState = 'awaiting' | 'confirmed' | 'mismatched' | 'superseded' | 'expired';
+export type AttemptState =
+  'awaiting' | 'confirmed' | 'mismatched' | 'superseded' | 'expired';
 
 export type AttemptView = {
   id: string;
@@ -38,9 +39,11 @@ type Row = Omit<AttemptView, 'amount' | 'confirmation' | 'state'> & {
   mismatched: boolean;
   superseded: boolean;
   expired: boolean;
-  confirmation: (Omit<NonNullable<AttemptView['confirmation']>, 'amount'> & {
-    amountMinor: string;
-  }) | null;
+  confirmation:
+    | (Omit<NonNullable<AttemptView['confirmation']>, 'amount'> & {
+        amountMinor: string;
+      })
+    | null;
 };
 
 /**
@@ -48,7 +51,10 @@ type Row = Omit<AttemptView, 'amount' | 'confirmation' | 'state'> & {
  * md5. The state says what this QR's payment did: confirmed the target,
  * did not match, lost to a newer QR, ran out of time, or is still awaited.
  */
-export async function findAttemptByMd5(sql: Sql, md5: string): Promise<AttemptView | null> {
+export async function findAttemptByMd5(
+  sql: Sql,
+  md5: string,
+): Promise<AttemptView | null> {
   const [row] = await sql<Row[]>`
     select
       a.id, a.md5, a.tenant_id as "tenantId", a.branch_id as "branchId", a.purpose,
@@ -81,7 +87,14 @@ export async function findAttemptByMd5(sql: Sql, md5: string): Promise<AttemptVi
     where a.md5 = ${md5}
   `;
   if (!row) return null;
-  const { confirmed, mismatched, superseded, expired, confirmation, ...attempt } = row;
+  const {
+    confirmed,
+    mismatched,
+    superseded,
+    expired,
+    confirmation,
+    ...attempt
+  } = row;
   const state: AttemptState = confirmed
     ? 'confirmed'
     : mismatched

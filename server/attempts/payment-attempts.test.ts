@@ -2,7 +2,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { randomMd5 } from '../../test/dispatch-harness';
 import { testSql } from '../../test/ingest-harness';
-import { ADMIN, callerFor, trpcHttp, TEST_ADMIN_TOKEN } from '../../test/trpc-harness';
+import {
+  ADMIN,
+  callerFor,
+  trpcHttp,
+  TEST_ADMIN_TOKEN,
+} from '../../test/trpc-harness';
 import type { Caller } from '../auth/caller';
 
 const sql = testSql();
@@ -34,7 +39,9 @@ const attempt = (overrides: Record<string, unknown> = {}) => ({
 describe('paymentAttempts.register', () => {
   it('registers, and the same content again is a no-op', async () => {
     const input = attempt();
-    const first = await callerFor(serviceA, sql).paymentAttempts.register(input);
+    const first = await callerFor(serviceA, sql).paymentAttempts.register(
+      input,
+    );
     expect(first.status).toBe('registered');
     expect(first.attempt).toMatchObject({
       md5: input.md5,
@@ -44,7 +51,9 @@ describe('paymentAttempts.register', () => {
       currency: 'USD',
       confirmation: null,
     });
-    const again = await callerFor(serviceA, sql).paymentAttempts.register(input);
+    const again = await callerFor(serviceA, sql).paymentAttempts.register(
+      input,
+    );
     expect(again.status).toBe('unchanged');
     expect(again.attempt?.id).toBe(first.attempt?.id);
   });
@@ -52,7 +61,9 @@ describe('paymentAttempts.register', () => {
   it('a retry that leaves issuedAt to the server is still the same content', async () => {
     const { issuedAt: _, ...input } = attempt();
     await callerFor(serviceA, sql).paymentAttempts.register(input);
-    const again = await callerFor(serviceA, sql).paymentAttempts.register(input);
+    const again = await callerFor(serviceA, sql).paymentAttempts.register(
+      input,
+    );
     expect(again.status).toBe('unchanged');
   });
 
@@ -60,7 +71,10 @@ describe('paymentAttempts.register', () => {
     const input = attempt();
     await callerFor(serviceA, sql).paymentAttempts.register(input);
     await expect(
-      callerFor(serviceA, sql).paymentAttempts.register({ ...input, amount: '5.00' }),
+      callerFor(serviceA, sql).paymentAttempts.register({
+        ...input,
+        amount: '5.00',
+      }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
@@ -75,22 +89,31 @@ describe('paymentAttempts.register', () => {
     ['an unknown purpose', { purpose: 'REFUND' }],
   ])('refuses %s as BAD_REQUEST', async (_, overrides) => {
     await expect(
-      callerFor(ADMIN, sql).paymentAttempts.register(attempt(overrides) as never),
+      callerFor(ADMIN, sql).paymentAttempts.register(
+        attempt(overrides) as never,
+      ),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
   it('is FORBIDDEN to a viewer, and for a tenant that is not the caller’s', async () => {
-    await expect(callerFor(viewerA, sql).paymentAttempts.register(attempt())).rejects.toMatchObject({
+    await expect(
+      callerFor(viewerA, sql).paymentAttempts.register(attempt()),
+    ).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
     await expect(
-      callerFor(serviceA, sql).paymentAttempts.register(attempt({ tenantId: 'tenant-b' })),
+      callerFor(serviceA, sql).paymentAttempts.register(
+        attempt({ tenantId: 'tenant-b' }),
+      ),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('is UNAUTHORIZED over HTTP without a token, and works with the admin token', async () => {
     const input = attempt();
-    const anonymous = await trpcHttp('paymentAttempts.register', input, { sql, method: 'POST' });
+    const anonymous = await trpcHttp('paymentAttempts.register', input, {
+      sql,
+      method: 'POST',
+    });
     expect(anonymous.status).toBe(401);
     const admin = await trpcHttp('paymentAttempts.register', input, {
       sql,
@@ -98,7 +121,9 @@ describe('paymentAttempts.register', () => {
       token: TEST_ADMIN_TOKEN,
     });
     expect(admin.status).toBe(200);
-    expect(admin.json).toMatchObject({ result: { data: { status: 'registered' } } });
+    expect(admin.json).toMatchObject({
+      result: { data: { status: 'registered' } },
+    });
   });
 });
 
@@ -106,7 +131,9 @@ describe('paymentAttempts.byMd5', () => {
   it('answers the owner tenant, and NOT_FOUND to another tenant', async () => {
     const input = attempt();
     await callerFor(serviceA, sql).paymentAttempts.register(input);
-    const seen = await callerFor(viewerA, sql).paymentAttempts.byMd5({ md5: input.md5 });
+    const seen = await callerFor(viewerA, sql).paymentAttempts.byMd5({
+      md5: input.md5,
+    });
     expect(seen.state).toBe('awaiting');
     await expect(
       callerFor(operatorB, sql).paymentAttempts.byMd5({ md5: input.md5 }),
@@ -119,7 +146,9 @@ describe('paymentAttempts.byMd5', () => {
   it('says expired once expiresAt has passed without a payment', async () => {
     const input = attempt({ expiresAt: '2026-12-04T08:05:00.000Z' });
     await callerFor(serviceA, sql).paymentAttempts.register(input);
-    const view = await callerFor(serviceA, sql).paymentAttempts.byMd5({ md5: input.md5 });
+    const view = await callerFor(serviceA, sql).paymentAttempts.byMd5({
+      md5: input.md5,
+    });
     expect(view.state).toBe('expired');
   });
 });

@@ -17,7 +17,10 @@ const headers = (authorization?: string) =>
 
 describe('authenticate', () => {
   it('makes the holder of GATEWAY_ADMIN_TOKEN the environment admin', async () => {
-    const caller = await authenticate(headers(`Bearer ${ADMIN_TOKEN}`), withAdmin);
+    const caller = await authenticate(
+      headers(`Bearer ${ADMIN_TOKEN}`),
+      withAdmin,
+    );
     expect(caller).toEqual({
       kind: 'environment',
       id: 'environment-admin',
@@ -27,10 +30,16 @@ describe('authenticate', () => {
     });
   });
 
-  it.each(['bearer', 'BEARER', 'bEaReR'])('accepts the %s scheme', async (scheme) => {
-    const caller = await authenticate(headers(`${scheme} ${ADMIN_TOKEN}`), withAdmin);
-    expect(caller?.id).toBe('environment-admin');
-  });
+  it.each(['bearer', 'BEARER', 'bEaReR'])(
+    'accepts the %s scheme',
+    async (scheme) => {
+      const caller = await authenticate(
+        headers(`${scheme} ${ADMIN_TOKEN}`),
+        withAdmin,
+      );
+      expect(caller?.id).toBe('environment-admin');
+    },
+  );
 
   it.each([
     ['no header', undefined],
@@ -38,14 +47,19 @@ describe('authenticate', () => {
     ['the scheme alone', 'Bearer'],
     ['another scheme', `Basic ${ADMIN_TOKEN}`],
     ['the token without a scheme', ADMIN_TOKEN],
-    ['a wrong token of the same length', `Bearer ${'x'.repeat(ADMIN_TOKEN.length)}`],
+    [
+      'a wrong token of the same length',
+      `Bearer ${'x'.repeat(ADMIN_TOKEN.length)}`,
+    ],
     ['the token with a suffix', `Bearer ${ADMIN_TOKEN}x`],
     ['a prefix of the token', `Bearer ${ADMIN_TOKEN.slice(0, -1)}`],
     ['a one-character token', 'Bearer x'],
     ['a 64 KiB token', `Bearer ${'y'.repeat(64 * 1024)}`],
     ['two tokens', `Bearer ${ADMIN_TOKEN} ${ADMIN_TOKEN}`],
   ])('knows nobody from %s', async (_, authorization) => {
-    await expect(authenticate(headers(authorization), withAdmin)).resolves.toBeNull();
+    await expect(
+      authenticate(headers(authorization), withAdmin),
+    ).resolves.toBeNull();
   });
 
   it('accepts no token at all when GATEWAY_ADMIN_TOKEN is unset', async () => {
@@ -70,7 +84,11 @@ describe('GATEWAY_ADMIN_TOKEN in the configuration', () => {
 
   it.each([
     ['too short', 'short-token', /GATEWAY_ADMIN_TOKEN: must be at least 16/],
-    ['holding a space', 'an admin token', /GATEWAY_ADMIN_TOKEN: must not contain/],
+    [
+      'holding a space',
+      'an admin token',
+      /GATEWAY_ADMIN_TOKEN: must not contain/,
+    ],
   ])('is refused when %s, naming the variable', (_, value, message) => {
     const load = () => loadConfig(env({ GATEWAY_ADMIN_TOKEN: value }));
     expect(load).toThrow(ConfigError);
@@ -79,7 +97,10 @@ describe('GATEWAY_ADMIN_TOKEN in the configuration', () => {
 });
 
 describe('canSeeTenant', () => {
-  const caller = (role: Caller['role'], tenants: Caller['tenants']): Caller => ({
+  const caller = (
+    role: Caller['role'],
+    tenants: Caller['tenants'],
+  ): Caller => ({
     kind: 'token',
     id: `tok_${role}`,
     name: role,

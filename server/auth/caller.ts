@@ -30,7 +30,9 @@ export function canSeeTenant(caller: Caller, tenantId: string | null): boolean {
 }
 
 /** A stored tenant list as a caller's tenants: null in the table means all. */
-export function tenantsFromColumn(tenantIds: readonly string[] | null): Caller['tenants'] {
+export function tenantsFromColumn(
+  tenantIds: readonly string[] | null,
+): Caller['tenants'] {
   return tenantIds === null ? 'all' : tenantIds;
 }
 

@@ -1,7 +1,11 @@
 import type { Sql } from '../../db/client';
 import { type AuditActor, recordAudit } from '../audit/record-audit';
 import type { Caller, Role } from './caller';
-import { operatorColumns, type OperatorView, tenantsToColumn } from './operator-view';
+import {
+  operatorColumns,
+  type OperatorView,
+  tenantsToColumn,
+} from './operator-view';
 import { hashPassword, PASSWORD_COST } from './password';
 
 export type NewOperator = {
@@ -23,7 +27,9 @@ export async function createOperator(
   operator: NewOperator,
   actor: AuditActor,
   cost: number = PASSWORD_COST,
-): Promise<{ ok: true; value: OperatorView } | { ok: false; reason: 'username_taken' }> {
+): Promise<
+  { ok: true; value: OperatorView } | { ok: false; reason: 'username_taken' }
+> {
   const hash = await hashPassword(operator.password, cost);
   return sql.begin(async (tx) => {
     const [created] = await tx<OperatorView[]>`
@@ -41,7 +47,11 @@ export async function createOperator(
       action: 'operator.create',
       target: { type: 'operator', id: created.id },
       tenantId: null,
-      detail: { username: created.username, role: created.role, tenants: created.tenants },
+      detail: {
+        username: created.username,
+        role: created.role,
+        tenants: created.tenants,
+      },
     });
     return { ok: true, value: created } as const;
   });

@@ -2,7 +2,12 @@ import type { Sql } from '../../db/client';
 import { type Caller, type Role, tenantsFromColumn } from './caller';
 import type { SessionData } from './session-cookie';
 
-type Row = { id: string; username: string; role: Role; tenantIds: string[] | null };
+type Row = {
+  id: string;
+  username: string;
+  role: Role;
+  tenantIds: string[] | null;
+};
 
 /**
  * The operator a session cookie names, read afresh on every request: a

@@ -36,7 +36,10 @@ export async function findTokenCaller(
       where id = ${row.id}
         and (last_used_at is null or last_used_at < now() - interval '1 minute')
     `.catch((error: unknown) => {
-      log?.warn({ err: error, tokenId: row.id }, 'could not record when a token was last used');
+      log?.warn(
+        { err: error, tokenId: row.id },
+        'could not record when a token was last used',
+      );
     });
   }
   return {

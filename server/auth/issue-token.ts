@@ -31,7 +31,12 @@ export async function issueToken(
       action: 'token.create',
       target: { type: 'token', id: view.id },
       tenantId: null,
-      detail: { name: view.name, role: view.role, tenants: view.tenants, prefix: view.prefix },
+      detail: {
+        name: view.name,
+        role: view.role,
+        tenants: view.tenants,
+        prefix: view.prefix,
+      },
     });
     return { token: secret.token, view };
   });

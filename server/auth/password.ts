@@ -9,12 +9,18 @@ export const PASSWORD_COST = 12;
  */
 let decoy: Promise<string> | undefined;
 
-export function hashPassword(password: string, cost: number = PASSWORD_COST): Promise<string> {
+export function hashPassword(
+  password: string,
+  cost: number = PASSWORD_COST,
+): Promise<string> {
   return bcrypt.hash(password, cost);
 }
 
 /** Whether `password` matches `hash`; a null hash never matches. */
-export async function checkPassword(password: string, hash: string | null): Promise<boolean> {
+export async function checkPassword(
+  password: string,
+  hash: string | null,
+): Promise<boolean> {
   if (hash === null) {
     decoy ??= bcrypt.hash('no operator has this password', PASSWORD_COST);
     await bcrypt.compare(password, await decoy);

@@ -24,7 +24,11 @@ export async function revokeToken(
     `;
     if (!current) return { ok: false, reason: 'not_found' } as const;
     if (current.revokedAt !== null) {
-      return { ok: false, reason: 'already_revoked', at: current.revokedAt } as const;
+      return {
+        ok: false,
+        reason: 'already_revoked',
+        at: current.revokedAt,
+      } as const;
     }
     const [view] = await tx<TokenView[]>`
       update api_tokens t set revoked_at = now(), revoked_by = ${actor.name}

@@ -63,7 +63,8 @@ export async function writeSessionCookie(
     session.version = data.version;
     await session.save();
   }
-  for (const line of scratch.headers.getSetCookie()) resHeaders.append('set-cookie', line);
+  for (const line of scratch.headers.getSetCookie())
+    resHeaders.append('set-cookie', line);
 }
 
 /**

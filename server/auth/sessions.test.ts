@@ -17,7 +17,10 @@ const PASSWORD = 'correct horse battery';
 const CSRF = { 'x-gateway-csrf': '1' };
 
 /** An operator made directly, with a cheap hash: bcrypt at 12 is 0.3 s a go. */
-async function operator(role: Role = 'operator', tenants: 'all' | string[] = [tenant]) {
+async function operator(
+  role: Role = 'operator',
+  tenants: 'all' | string[] = [tenant],
+) {
   const username = `op-${randomBytes(4).toString('hex')}`;
   const created = await createOperator(
     sql,
@@ -30,12 +33,20 @@ async function operator(role: Role = 'operator', tenants: 'all' | string[] = [te
 }
 
 /** Signs in over HTTP and returns the cookie to send back. */
-async function signIn(username: string, password = PASSWORD, headers: Record<string, string> = {}) {
-  const answer = await trpcHttp('auth.signIn', { username, password }, {
-    sql,
-    method: 'POST',
-    headers: { ...CSRF, ...headers },
-  });
+async function signIn(
+  username: string,
+  password = PASSWORD,
+  headers: Record<string, string> = {},
+) {
+  const answer = await trpcHttp(
+    'auth.signIn',
+    { username, password },
+    {
+      sql,
+      method: 'POST',
+      headers: { ...CSRF, ...headers },
+    },
+  );
   const setCookie = answer.headers.get('set-cookie');
   return { ...answer, setCookie, cookie: setCookie?.split(';')[0] ?? '' };
 }
@@ -57,7 +68,14 @@ describe('operator sign-in', () => {
     const answer = await signIn(alice.username.toUpperCase());
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({
-      result: { data: { kind: 'operator', id: alice.id, role: 'operator', tenants: [tenant] } },
+      result: {
+        data: {
+          kind: 'operator',
+          id: alice.id,
+          role: 'operator',
+          tenants: [tenant],
+        },
+      },
     });
     expect(answer.setCookie).toMatch(/^gateway_session=Fe26\.2\*/);
     expect(answer.setCookie).toMatch(/; HttpOnly/);
@@ -67,12 +85,18 @@ describe('operator sign-in', () => {
     expect(answer.setCookie).not.toMatch(/; Secure/);
 
     const me = await trpcHttp('auth.me', {}, asCookie(answer.cookie));
-    expect(me.json).toMatchObject({ result: { data: { id: alice.id, name: alice.username } } });
+    expect(me.json).toMatchObject({
+      result: { data: { id: alice.id, name: alice.username } },
+    });
 
-    const https = await signIn(alice.username, PASSWORD, { 'x-forwarded-proto': 'https' });
+    const https = await signIn(alice.username, PASSWORD, {
+      'x-forwarded-proto': 'https',
+    });
     expect(https.setCookie).toMatch(/; Secure/);
     const audit = await auditFor(alice.id);
-    expect(audit.filter((entry) => entry.action === 'auth.sign_in')).toHaveLength(2);
+    expect(
+      audit.filter((entry) => entry.action === 'auth.sign_in'),
+    ).toHaveLength(2);
   });
 
   it('answers every failure alike, and audits each with its reason', async () => {
@@ -83,7 +107,9 @@ describe('operator sign-in', () => {
     for (const answer of [wrong, unknown]) {
       expect(answer.status).toBe(401);
       expect(answer.setCookie).toBeNull();
-      expect(answer.json).toMatchObject({ error: { message: 'Wrong username or password.' } });
+      expect(answer.json).toMatchObject({
+        error: { message: 'Wrong username or password.' },
+      });
     }
     expect(await auditFor(bob.id)).toMatchObject([
       { action: 'operator.create' },
@@ -102,25 +128,37 @@ describe('operator sign-in', () => {
 
   it('is refused without the anti-forgery header, or from another origin', async () => {
     const carol = await operator();
-    const bare = await trpcHttp('auth.signIn', { username: carol.username, password: PASSWORD }, {
-      sql,
-      method: 'POST',
-    });
+    const bare = await trpcHttp(
+      'auth.signIn',
+      { username: carol.username, password: PASSWORD },
+      {
+        sql,
+        method: 'POST',
+      },
+    );
     expect(bare.status).toBe(403);
-    const elsewhere = await signIn(carol.username, PASSWORD, { origin: 'https://evil.example' });
+    const elsewhere = await signIn(carol.username, PASSWORD, {
+      origin: 'https://evil.example',
+    });
     expect(elsewhere.status).toBe(403);
-    const home = await signIn(carol.username, PASSWORD, { origin: 'http://127.0.0.1' });
+    const home = await signIn(carol.username, PASSWORD, {
+      origin: 'http://127.0.0.1',
+    });
     expect(home.status).toBe(200);
   });
 
   it('is off, with a message saying why, when no session secret is configured', async () => {
     const dave = await operator();
-    const answer = await trpcHttp('auth.signIn', { username: dave.username, password: PASSWORD }, {
-      sql,
-      method: 'POST',
-      headers: CSRF,
-      sessionSecret: null,
-    });
+    const answer = await trpcHttp(
+      'auth.signIn',
+      { username: dave.username, password: PASSWORD },
+      {
+        sql,
+        method: 'POST',
+        headers: CSRF,
+        sessionSecret: null,
+      },
+    );
     expect(answer.status).toBe(412);
     expect(JSON.stringify(answer.json)).toContain('SESSION_SECRET');
   });
@@ -132,49 +170,77 @@ describe('a session cookie', () => {
     const { cookie } = await signIn(erin.username);
     const rows = await insertTenantRows(sql, tenant);
     const acknowledge = (headers: Record<string, string>) =>
-      trpcHttp('anomalies.acknowledge', { id: rows.anomalyId }, {
-        ...asCookie(cookie, headers),
-        method: 'POST',
-      });
+      trpcHttp(
+        'anomalies.acknowledge',
+        { id: rows.anomalyId },
+        {
+          ...asCookie(cookie, headers),
+          method: 'POST',
+        },
+      );
     expect((await acknowledge({})).status).toBe(403);
-    expect((await acknowledge({ ...CSRF, origin: 'https://evil.example' })).status).toBe(403);
+    expect(
+      (await acknowledge({ ...CSRF, origin: 'https://evil.example' })).status,
+    ).toBe(403);
     expect((await acknowledge({ ...CSRF, origin: 'null' })).status).toBe(403);
-    expect((await acknowledge({ ...CSRF, origin: 'http://127.0.0.1' })).status).toBe(200);
+    expect(
+      (await acknowledge({ ...CSRF, origin: 'http://127.0.0.1' })).status,
+    ).toBe(200);
     const [entry] = await sql`
       select actor_kind, actor_id, actor_name from audit_entries
       where action = 'anomaly.acknowledge' and target_id = ${rows.anomalyId}
     `;
-    expect(entry).toEqual({ actor_kind: 'operator', actor_id: erin.id, actor_name: erin.username });
+    expect(entry).toEqual({
+      actor_kind: 'operator',
+      actor_id: erin.id,
+      actor_name: erin.username,
+    });
   });
 
   it('follows the operator row at once: role change, disabling', async () => {
     const frank = await operator();
     const { cookie } = await signIn(frank.username);
     const rows = await insertTenantRows(sql, tenant);
-    const demoted = await trpcHttp('operators.update', { id: frank.id, role: 'viewer' }, {
-      sql,
-      method: 'POST',
-      token: TEST_ADMIN_TOKEN,
-    });
+    const demoted = await trpcHttp(
+      'operators.update',
+      { id: frank.id, role: 'viewer' },
+      {
+        sql,
+        method: 'POST',
+        token: TEST_ADMIN_TOKEN,
+      },
+    );
     expect(demoted.status).toBe(200);
-    const refused = await trpcHttp('anomalies.acknowledge', { id: rows.anomalyId }, {
-      ...asCookie(cookie, CSRF),
-      method: 'POST',
-    });
+    const refused = await trpcHttp(
+      'anomalies.acknowledge',
+      { id: rows.anomalyId },
+      {
+        ...asCookie(cookie, CSRF),
+        method: 'POST',
+      },
+    );
     expect(refused.status).toBe(403);
 
-    await trpcHttp('operators.update', { id: frank.id, disabled: true }, {
-      sql,
-      method: 'POST',
-      token: TEST_ADMIN_TOKEN,
-    });
+    await trpcHttp(
+      'operators.update',
+      { id: frank.id, disabled: true },
+      {
+        sql,
+        method: 'POST',
+        token: TEST_ADMIN_TOKEN,
+      },
+    );
     expect((await trpcHttp('auth.me', {}, asCookie(cookie))).status).toBe(401);
     // Enabling again does not bring an old cookie back.
-    await trpcHttp('operators.update', { id: frank.id, disabled: false }, {
-      sql,
-      method: 'POST',
-      token: TEST_ADMIN_TOKEN,
-    });
+    await trpcHttp(
+      'operators.update',
+      { id: frank.id, disabled: false },
+      {
+        sql,
+        method: 'POST',
+        token: TEST_ADMIN_TOKEN,
+      },
+    );
     expect((await trpcHttp('auth.me', {}, asCookie(cookie))).status).toBe(401);
     expect((await signIn(frank.username)).status).toBe(200);
     expect((await auditFor(frank.id)).map((entry) => entry.action)).toEqual([
@@ -190,9 +256,15 @@ describe('a session cookie', () => {
   it('ends at sign-out, and a copy of it stops working too', async () => {
     const grace = await operator();
     const { cookie } = await signIn(grace.username);
-    const out = await trpcHttp('auth.signOut', {}, { ...asCookie(cookie, CSRF), method: 'POST' });
+    const out = await trpcHttp(
+      'auth.signOut',
+      {},
+      { ...asCookie(cookie, CSRF), method: 'POST' },
+    );
     expect(out.status).toBe(200);
-    expect(out.headers.get('set-cookie')).toMatch(/^gateway_session=; Max-Age=0/);
+    expect(out.headers.get('set-cookie')).toMatch(
+      /^gateway_session=; Max-Age=0/,
+    );
     expect((await trpcHttp('auth.me', {}, asCookie(cookie))).status).toBe(401);
     expect((await auditFor(grace.id)).map((entry) => entry.action)).toEqual([
       'operator.create',
@@ -206,15 +278,28 @@ describe('a session cookie', () => {
     const { cookie } = await signIn(heidi.username);
     // One character of the seal's MAC changed (the seal ends in `~2`).
     const at = cookie.length - 8;
-    const tampered = cookie.slice(0, at) + (cookie[at] === 'A' ? 'B' : 'A') + cookie.slice(at + 1);
+    const tampered =
+      cookie.slice(0, at) +
+      (cookie[at] === 'A' ? 'B' : 'A') +
+      cookie.slice(at + 1);
     expect(tampered).not.toBe(cookie);
-    expect((await trpcHttp('auth.me', {}, asCookie(tampered))).status).toBe(401);
-    const otherSecret = await trpcHttp('auth.me', {}, {
-      ...asCookie(cookie),
-      sessionSecret: 'another-session-secret-0123456789-abcdefghijkl',
-    });
+    expect((await trpcHttp('auth.me', {}, asCookie(tampered))).status).toBe(
+      401,
+    );
+    const otherSecret = await trpcHttp(
+      'auth.me',
+      {},
+      {
+        ...asCookie(cookie),
+        sessionSecret: 'another-session-secret-0123456789-abcdefghijkl',
+      },
+    );
     expect(otherSecret.status).toBe(401);
-    const withBearer = await trpcHttp('auth.me', {}, { ...asCookie(cookie), token: 'mgw_wrong' });
+    const withBearer = await trpcHttp(
+      'auth.me',
+      {},
+      { ...asCookie(cookie), token: 'mgw_wrong' },
+    );
     expect(withBearer.status).toBe(401);
   });
 
@@ -230,9 +315,13 @@ describe('a session cookie', () => {
     expect(changed.status).toBe(200);
     const renewed = changed.headers.get('set-cookie')?.split(';')[0] ?? '';
     expect((await trpcHttp('auth.me', {}, asCookie(renewed))).status).toBe(200);
-    expect((await trpcHttp('auth.me', {}, asCookie(there.cookie))).status).toBe(401);
+    expect((await trpcHttp('auth.me', {}, asCookie(there.cookie))).status).toBe(
+      401,
+    );
     expect((await signIn(ivan.username)).status).toBe(401);
-    expect((await signIn(ivan.username, 'a much longer new password')).status).toBe(200);
+    expect(
+      (await signIn(ivan.username, 'a much longer new password')).status,
+    ).toBe(200);
     expect((await auditFor(ivan.id)).map((entry) => entry.action)).toEqual([
       'operator.create',
       'auth.sign_in',
@@ -243,7 +332,7 @@ describe('a session cookie', () => {
     ]);
   });
 
-  it('set by an admin ends the operator\'s sessions, and is audited once', async () => {
+  it("set by an admin ends the operator's sessions, and is audited once", async () => {
     const judy = await operator();
     const { cookie } = await signIn(judy.username);
     const set = await trpcHttp(
@@ -254,7 +343,9 @@ describe('a session cookie', () => {
     expect(set.status).toBe(200);
     expect((await trpcHttp('auth.me', {}, asCookie(cookie))).status).toBe(401);
     const actions = (await auditFor(judy.id)).map((entry) => entry.action);
-    expect(actions.filter((action) => action === 'operator.set_password')).toHaveLength(1);
+    expect(
+      actions.filter((action) => action === 'operator.set_password'),
+    ).toHaveLength(1);
   });
 });
 
@@ -267,32 +358,51 @@ describe('API tokens', () => {
       admin,
     );
     expect(created.status).toBe(200);
-    const issued = (created.json as { result: { data: { id: string; token: string } } }).result
-      .data;
+    const issued = (
+      created.json as { result: { data: { id: string; token: string } } }
+    ).result.data;
     expect(issued.token).toMatch(/^mgw_[A-Za-z0-9_-]{43}$/);
-    const [stored] = await sql`select * from api_tokens where id = ${issued.id}`;
+    const [stored] =
+      await sql`select * from api_tokens where id = ${issued.id}`;
     expect(JSON.stringify(stored)).not.toContain(issued.token);
     expect(stored!.prefix).toBe(issued.token.slice(0, 12));
 
-    const listed = await trpcHttp('tokens.list', {}, { sql, token: TEST_ADMIN_TOKEN });
+    const listed = await trpcHttp(
+      'tokens.list',
+      {},
+      { sql, token: TEST_ADMIN_TOKEN },
+    );
     expect(JSON.stringify(listed.json)).not.toContain(issued.token);
     expect(JSON.stringify(listed.json)).toContain(issued.id);
 
-    const whoami = await trpcHttp('system.whoami', {}, { sql, token: issued.token });
+    const whoami = await trpcHttp(
+      'system.whoami',
+      {},
+      { sql, token: issued.token },
+    );
     expect(whoami.json).toMatchObject({
       result: { data: { id: issued.id, role: 'viewer', tenants: [tenant] } },
     });
-    const [used] = await sql`select last_used_at from api_tokens where id = ${issued.id}`;
+    const [used] =
+      await sql`select last_used_at from api_tokens where id = ${issued.id}`;
     for (let i = 0; i < 50 && used!.last_used_at === null; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      const [row] = await sql`select last_used_at from api_tokens where id = ${issued.id}`;
+      const [row] =
+        await sql`select last_used_at from api_tokens where id = ${issued.id}`;
       used!.last_used_at = row!.last_used_at;
     }
     expect(used!.last_used_at).not.toBeNull();
 
-    const revoked = await trpcHttp('tokens.revoke', { id: issued.id, note: 'leaked' }, admin);
+    const revoked = await trpcHttp(
+      'tokens.revoke',
+      { id: issued.id, note: 'leaked' },
+      admin,
+    );
     expect(revoked.status).toBe(200);
-    expect((await trpcHttp('system.whoami', {}, { sql, token: issued.token })).status).toBe(401);
+    expect(
+      (await trpcHttp('system.whoami', {}, { sql, token: issued.token }))
+        .status,
+    ).toBe(401);
     const twice = await trpcHttp('tokens.revoke', { id: issued.id }, admin);
     expect(twice.status).toBe(409);
     expect((await auditFor(issued.id)).map((entry) => entry.action)).toEqual([
@@ -314,14 +424,24 @@ describe('API tokens', () => {
 describe('operators.create', () => {
   it('hashes with bcrypt, refuses a taken name, and audits', async () => {
     const username = `made-${suffix}`;
-    const input = { username, password: PASSWORD, role: 'operator', tenants: [tenant] };
+    const input = {
+      username,
+      password: PASSWORD,
+      role: 'operator',
+      tenants: [tenant],
+    };
     const admin = { sql, token: TEST_ADMIN_TOKEN, method: 'POST' as const };
     const made = await trpcHttp('operators.create', input, admin);
     expect(made.status).toBe(200);
-    const [row] = await sql`select password_hash from operators where username = ${username}`;
+    const [row] =
+      await sql`select password_hash from operators where username = ${username}`;
     expect(row!.password_hash).toMatch(/^\$2[aby]\$12\$/);
     expect((await trpcHttp('operators.create', input, admin)).status).toBe(409);
-    const short = await trpcHttp('operators.create', { ...input, password: 'short' }, admin);
+    const short = await trpcHttp(
+      'operators.create',
+      { ...input, password: 'short' },
+      admin,
+    );
     expect(short.status).toBe(400);
     expect((await signIn(username)).status).toBe(200);
   });

@@ -13,9 +13,12 @@ export async function setOperatorPassword(
   id: string,
   password: string,
   actor: AuditActor,
-  action: 'operator.set_password' | 'auth.change_password' = 'operator.set_password',
+  action:
+    'operator.set_password' | 'auth.change_password' = 'operator.set_password',
   cost: number = PASSWORD_COST,
-): Promise<{ ok: true; sessionVersion: number } | { ok: false; reason: 'not_found' }> {
+): Promise<
+  { ok: true; sessionVersion: number } | { ok: false; reason: 'not_found' }
+> {
   const hash = await hashPassword(password, cost);
   return sql.begin(async (tx) => {
     const [row] = await tx<{ username: string; sessionVersion: number }[]>`

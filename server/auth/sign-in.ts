@@ -37,11 +37,18 @@ export async function signIn(
            disabled, session_version as "sessionVersion"
     from operators where username = ${typed}
   `;
-  const matches = await checkPassword(attempt.password, row?.passwordHash ?? null);
+  const matches = await checkPassword(
+    attempt.password,
+    row?.passwordHash ?? null,
+  );
   const remoteAddress = attempt.remoteAddress;
 
   if (!row || !matches || row.disabled) {
-    const reason = !row ? 'unknown_username' : !matches ? 'wrong_password' : 'disabled';
+    const reason = !row
+      ? 'unknown_username'
+      : !matches
+        ? 'wrong_password'
+        : 'disabled';
     await recordAudit(sql, {
       actor: { kind: 'anonymous', id: null, name: username },
       action: 'auth.sign_in_failed',

@@ -10,9 +10,17 @@ const PREFIX_LENGTH = 12;
  * A new API token. 256 random bits need no slow hash: nobody can guess
  * one from its sha256, so the table keeps only that.
  */
-export function newTokenSecret(): { token: string; sha256: string; prefix: string } {
+export function newTokenSecret(): {
+  token: string;
+  sha256: string;
+  prefix: string;
+} {
   const token = `mgw_${randomBytes(32).toString('base64url')}`;
-  return { token, sha256: hashTokenSecret(token), prefix: token.slice(0, PREFIX_LENGTH) };
+  return {
+    token,
+    sha256: hashTokenSecret(token),
+    prefix: token.slice(0, PREFIX_LENGTH),
+  };
 }
 
 export function hashTokenSecret(token: string): string {

@@ -1,7 +1,11 @@
 import type { Sql } from '../../db/client';
 import { type AuditActor, recordAudit } from '../audit/record-audit';
 import type { Caller, Role } from './caller';
-import { operatorColumns, type OperatorView, tenantsToColumn } from './operator-view';
+import {
+  operatorColumns,
+  type OperatorView,
+  tenantsToColumn,
+} from './operator-view';
 
 export type OperatorChanges = {
   role?: Role;
@@ -11,7 +15,10 @@ export type OperatorChanges = {
 
 export type OperatorUpdate =
   | { ok: true; value: OperatorView }
-  | { ok: false; reason: 'not_found' | 'admin_needs_all_tenants' | 'own_account' };
+  | {
+      ok: false;
+      reason: 'not_found' | 'admin_needs_all_tenants' | 'own_account';
+    };
 
 /**
  * Changes an operator's role, tenants or whether they may sign in. Every
@@ -27,13 +34,17 @@ export async function updateOperator(
   actor: AuditActor,
 ): Promise<OperatorUpdate> {
   return sql.begin(async (tx) => {
-    const [current] = await tx<{ role: Role; tenantIds: string[] | null; disabled: boolean }[]>`
+    const [current] = await tx<
+      { role: Role; tenantIds: string[] | null; disabled: boolean }[]
+    >`
       select role, tenant_ids as "tenantIds", disabled from operators where id = ${id} for update
     `;
     if (!current) return { ok: false, reason: 'not_found' } as const;
     const role = changes.role ?? current.role;
     const tenantIds =
-      changes.tenants === undefined ? current.tenantIds : tenantsToColumn(changes.tenants);
+      changes.tenants === undefined
+        ? current.tenantIds
+        : tenantsToColumn(changes.tenants);
     const disabled = changes.disabled ?? current.disabled;
     if (role === 'admin' && tenantIds !== null) {
       return { ok: false, reason: 'admin_needs_all_tenants' } as const;
@@ -64,7 +75,11 @@ export async function updateOperator(
           tenants: current.tenantIds ?? 'all',
           disabled: current.disabled,
         },
-        after: { role: updated.role, tenants: updated.tenants, disabled: updated.disabled },
+        after: {
+          role: updated.role,
+          tenants: updated.tenants,
+          disabled: updated.disabled,
+        },
       },
     });
     return { ok: true, value: updated } as const;

@@ -5,6 +5,9 @@ let registry: Registry | undefined;
 
 /** The process's registry: the pilot handlers, with the configured attempts. */
 export function getRegistry(): Registry {
-  registry ??= createRegistry(DEFAULT_HANDLERS, getConfig().dispatchMaxAttempts);
+  registry ??= createRegistry(
+    DEFAULT_HANDLERS,
+    getConfig().dispatchMaxAttempts,
+  );
   return registry;
 }

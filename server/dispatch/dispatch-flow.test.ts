@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { makeConfirmation, signedHeaders } from '../providers/bakong/make-confirmation';
-import { dispatchWorld, eventually, randomMd5, settledDispatches } from '../../test/dispatch-harness';
+import {
+  makeConfirmation,
+  signedHeaders,
+} from '../providers/bakong/make-confirmation';
+import {
+  dispatchWorld,
+  eventually,
+  randomMd5,
+  settledDispatches,
+} from '../../test/dispatch-harness';
 import { KEY_1, send } from '../../test/ingest-harness';
 import { ADMIN } from '../../test/trpc-harness';
 
@@ -32,8 +40,14 @@ async function registerSale(overrides: Record<string, string> = {}) {
   return { ...input, result };
 }
 
-async function pay(md5: string, overrides: Parameters<typeof makeConfirmation>[0] = {}) {
-  const answer = await send(world.ingest, makeConfirmation({ md5, ...overrides }));
+async function pay(
+  md5: string,
+  overrides: Parameters<typeof makeConfirmation>[0] = {},
+) {
+  const answer = await send(
+    world.ingest,
+    makeConfirmation({ md5, ...overrides }),
+  );
   expect(answer.status).toBe(200);
   return answer.json.eventId as string;
 }
@@ -62,12 +76,17 @@ describe('a registered sale, then its payment', () => {
       attempts: 1,
       outcome: { result: 'confirmed', anomalies: [] },
     });
-    const [event] = await world.sql`select tenant_id, branch_id from events where id = ${eventId}`;
+    const [event] =
+      await world.sql`select tenant_id, branch_id from events where id = ${eventId}`;
     expect(event).toEqual({ tenant_id: 'tenant-a', branch_id: 'branch-1' });
 
     const view = await admin().paymentAttempts.byMd5({ md5: attempt.md5 });
     expect(view.state).toBe('confirmed');
-    expect(view.confirmation).toMatchObject({ eventId, amount: '25000', currency: 'KHR' });
+    expect(view.confirmation).toMatchObject({
+      eventId,
+      amount: '25000',
+      currency: 'KHR',
+    });
     expect(await anomalyKinds(eventId)).toEqual([]);
   });
 });
@@ -80,7 +99,8 @@ describe('a payment that arrives before its registration', () => {
       select status, tenant_id from anomalies where event_id = ${eventId} and kind = 'unknown_payment'
     `;
     expect(unknown).toEqual({ status: 'open', tenant_id: null });
-    const none = await world.sql`select id from dispatches where event_id = ${eventId}`;
+    const none =
+      await world.sql`select id from dispatches where event_id = ${eventId}`;
     expect(none).toHaveLength(0);
 
     const attempt = await registerSale({ md5 });
@@ -91,8 +111,14 @@ describe('a payment that arrives before its registration', () => {
       select status, resolved_by, resolution_note, tenant_id from anomalies
       where event_id = ${eventId} and kind = 'unknown_payment'
     `;
-    expect(resolved).toMatchObject({ status: 'resolved', resolved_by: 'system', tenant_id: 'tenant-a' });
-    expect(resolved!.resolution_note).toMatch(/registered after its payment arrived/);
+    expect(resolved).toMatchObject({
+      status: 'resolved',
+      resolved_by: 'system',
+      tenant_id: 'tenant-a',
+    });
+    expect(resolved!.resolution_note).toMatch(
+      /registered after its payment arrived/,
+    );
   });
 });
 
@@ -102,7 +128,13 @@ describe('the same payment delivered 30 times at once, two workers', () => {
     const body = makeConfirmation({ md5: attempt.md5 });
     const answers = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        send(world.ingest, body, { headers: signedHeaders({ body, key: KEY_1, messageId: `msg_storm_${i}` }) }),
+        send(world.ingest, body, {
+          headers: signedHeaders({
+            body,
+            key: KEY_1,
+            messageId: `msg_storm_${i}`,
+          }),
+        }),
       ),
     );
     expect(answers.every((a) => a.status === 200)).toBe(true);
@@ -118,25 +150,35 @@ describe('the same payment delivered 30 times at once, two workers', () => {
 describe('a payment that does not match its attempt', () => {
   it.each([
     ['amount', { amount: '24000' }, ['amount_mismatch']],
-    ['currency', { amount: '25000', currency: 'USD' as const }, ['currency_mismatch']],
+    [
+      'currency',
+      { amount: '25000', currency: 'USD' as const },
+      ['currency_mismatch'],
+    ],
     ['receiver', { toAccountId: 'other_shop@devb' }, ['receiver_mismatch']],
-  ])('of another %s is an anomaly and no confirmation', async (_, proof, kinds) => {
-    const attempt = await registerSale();
-    const eventId = await pay(attempt.md5, proof);
-    const [dispatch] = await settledDispatches(world.sql, eventId);
-    expect(dispatch?.outcome).toEqual({ result: 'mismatch', anomalies: kinds });
-    expect(await anomalyKinds(eventId)).toEqual(kinds);
-    const [anomaly] = await world.sql`
+  ])(
+    'of another %s is an anomaly and no confirmation',
+    async (_, proof, kinds) => {
+      const attempt = await registerSale();
+      const eventId = await pay(attempt.md5, proof);
+      const [dispatch] = await settledDispatches(world.sql, eventId);
+      expect(dispatch?.outcome).toEqual({
+        result: 'mismatch',
+        anomalies: kinds,
+      });
+      expect(await anomalyKinds(eventId)).toEqual(kinds);
+      const [anomaly] = await world.sql`
       select detail, tenant_id from anomalies where event_id = ${eventId} and kind = ${kinds[0]!}
     `;
-    expect(anomaly!.tenant_id).toBe('tenant-a');
-    expect(anomaly!.detail.expected).toBeDefined();
-    expect(anomaly!.detail.received).toBeDefined();
-    expect(await confirmationsOf(attempt.targetRef)).toHaveLength(0);
-    const view = await admin().paymentAttempts.byMd5({ md5: attempt.md5 });
-    expect(view.state).toBe('mismatched');
-    expect(view.confirmation).toBeNull();
-  });
+      expect(anomaly!.tenant_id).toBe('tenant-a');
+      expect(anomaly!.detail.expected).toBeDefined();
+      expect(anomaly!.detail.received).toBeDefined();
+      expect(await confirmationsOf(attempt.targetRef)).toHaveLength(0);
+      const view = await admin().paymentAttempts.byMd5({ md5: attempt.md5 });
+      expect(view.state).toBe('mismatched');
+      expect(view.confirmation).toBeNull();
+    },
+  );
 });
 
 describe('superseded, expired and double payments', () => {
@@ -146,7 +188,9 @@ describe('superseded, expired and double payments', () => {
       targetRef: older.targetRef,
       issuedAt: '2026-12-01T10:05:00Z',
     });
-    expect((await admin().paymentAttempts.byMd5({ md5: older.md5 })).state).toBe('superseded');
+    expect(
+      (await admin().paymentAttempts.byMd5({ md5: older.md5 })).state,
+    ).toBe('superseded');
 
     const first = await pay(older.md5);
     const [run] = await settledDispatches(world.sql, first);
@@ -157,17 +201,29 @@ describe('superseded, expired and double payments', () => {
 
     const second = await pay(newer.md5);
     const [again] = await settledDispatches(world.sql, second);
-    expect(again?.outcome).toEqual({ result: 'double_payment', anomalies: ['double_payment'] });
+    expect(again?.outcome).toEqual({
+      result: 'double_payment',
+      anomalies: ['double_payment'],
+    });
     expect(await anomalyKinds(second)).toEqual(['double_payment']);
     expect(await confirmationsOf(older.targetRef)).toHaveLength(1);
-    expect((await admin().paymentAttempts.byMd5({ md5: newer.md5 })).state).toBe('superseded');
+    expect(
+      (await admin().paymentAttempts.byMd5({ md5: newer.md5 })).state,
+    ).toBe('superseded');
   });
 
   it('a payment made after expiry confirms and is flagged', async () => {
-    const attempt = await registerSale({ expiresAt: new Date(Date.now() - 60_000).toISOString() });
-    const eventId = await pay(attempt.md5, { createdDateMs: Date.now() - 1000 });
+    const attempt = await registerSale({
+      expiresAt: new Date(Date.now() - 60_000).toISOString(),
+    });
+    const eventId = await pay(attempt.md5, {
+      createdDateMs: Date.now() - 1000,
+    });
     const [run] = await settledDispatches(world.sql, eventId);
-    expect(run?.outcome).toMatchObject({ result: 'confirmed', anomalies: ['expired_attempt_paid'] });
+    expect(run?.outcome).toMatchObject({
+      result: 'confirmed',
+      anomalies: ['expired_attempt_paid'],
+    });
     expect(await confirmationsOf(attempt.targetRef)).toHaveLength(1);
   });
 
@@ -193,11 +249,15 @@ describe('replay', () => {
     expect(replayed.requeued).toHaveLength(1);
     const [run] = await eventually(async () => {
       const rows = await settledDispatches(world.sql, eventId);
-      return rows[0]?.outcome?.result === 'already_confirmed' ? rows : undefined;
+      return rows[0]?.outcome?.result === 'already_confirmed'
+        ? rows
+        : undefined;
     }, 'the replay to run');
     expect(run?.status).toBe('succeeded');
     expect(await confirmationsOf(attempt.targetRef)).toHaveLength(1);
-    expect(await world.sql`select count(*)::int as n from anomalies`).toEqual(before);
+    expect(await world.sql`select count(*)::int as n from anomalies`).toEqual(
+      before,
+    );
   });
 });
 
@@ -211,8 +271,15 @@ describe('a subscription invoice', () => {
     });
     const eventId = await pay(attempt.md5, { amount: '4.5', currency: 'USD' });
     const [run] = await settledDispatches(world.sql, eventId);
-    expect(run).toMatchObject({ handler: 'subscription-invoice-confirmation', status: 'succeeded' });
+    expect(run).toMatchObject({
+      handler: 'subscription-invoice-confirmation',
+      status: 'succeeded',
+    });
     const view = await admin().paymentAttempts.byMd5({ md5: attempt.md5 });
-    expect(view).toMatchObject({ state: 'confirmed', amount: '4.50', amountMinor: '450' });
+    expect(view).toMatchObject({
+      state: 'confirmed',
+      amount: '4.50',
+      amountMinor: '450',
+    });
   });
 });

@@ -18,10 +18,15 @@ export async function requeueDispatches(
   sql: Sql,
   target: { dispatchId: string } | { eventId: string },
   /** Runs in the same transaction, e.g. to write the audit entry. */
-  alsoInTransaction?: (tx: TransactionSql, result: RequeueResult) => Promise<unknown>,
+  alsoInTransaction?: (
+    tx: TransactionSql,
+    result: RequeueResult,
+  ) => Promise<unknown>,
 ): Promise<RequeueResult> {
   return sql.begin(async (tx) => {
-    const rows = await tx<{ id: string; handler: string; status: string; maxAttempts: number }[]>`
+    const rows = await tx<
+      { id: string; handler: string; status: string; maxAttempts: number }[]
+    >`
       select id, handler, status, max_attempts as "maxAttempts" from dispatches
       where ${'dispatchId' in target ? tx`id = ${target.dispatchId}` : tx`event_id = ${target.eventId}`}
       order by created_at
@@ -46,7 +51,11 @@ export async function requeueDispatches(
           job_key := ${`dispatch:${row.id}`}
         )
       `;
-      requeued.push({ id: row.id, handler: row.handler, previousStatus: row.status });
+      requeued.push({
+        id: row.id,
+        handler: row.handler,
+        previousStatus: row.status,
+      });
     }
     const result = { requeued, skippedRunning };
     await alsoInTransaction?.(tx, result);

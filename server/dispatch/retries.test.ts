@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
-import { dispatchWorld, eventually, randomMd5, settledDispatches } from '../../test/dispatch-harness';
+import {
+  dispatchWorld,
+  eventually,
+  randomMd5,
+  settledDispatches,
+} from '../../test/dispatch-harness';
 import { send } from '../../test/ingest-harness';
 import { ADMIN } from '../../test/trpc-harness';
 import { makeConfirmation } from '../providers/bakong/make-confirmation';
@@ -17,7 +22,9 @@ const flaky: PaymentHandler = {
     const left = failuresLeft.get(input.attempt.targetRef) ?? 0;
     if (left > 0) {
       failuresLeft.set(input.attempt.targetRef, left - 1);
-      throw new Error(`the POS service is unavailable (${left} failure(s) to go)`);
+      throw new Error(
+        `the POS service is unavailable (${left} failure(s) to go)`,
+      );
     }
     return confirmPayment(input);
   },
@@ -49,15 +56,21 @@ async function paidSale(failures: number) {
 it('a handler that fails twice is retried with backoff and then succeeds', async () => {
   const { targetRef, eventId } = await paidSale(2);
   const failed = await eventually(async () => {
-    const [row] = await world.sql`select status, last_error from dispatches where event_id = ${eventId}`;
+    const [row] =
+      await world.sql`select status, last_error from dispatches where event_id = ${eventId}`;
     return row?.status === 'failed' ? row : undefined;
   }, 'the first failure');
   expect(failed.last_error).toMatch(/POS service is unavailable/);
 
   const [dispatch] = await settledDispatches(world.sql, eventId, 30_000);
-  expect(dispatch).toMatchObject({ status: 'succeeded', attempts: 3, lastError: null });
+  expect(dispatch).toMatchObject({
+    status: 'succeeded',
+    attempts: 3,
+    lastError: null,
+  });
   expect(dispatch?.outcome?.result).toBe('confirmed');
-  const confirmations = await world.sql`select id from confirmations where target_ref = ${targetRef}`;
+  const confirmations =
+    await world.sql`select id from confirmations where target_ref = ${targetRef}`;
   expect(confirmations).toHaveLength(1);
 }, 40_000);
 
@@ -74,9 +87,12 @@ it('a handler that always fails ends dead with an anomaly, and a retry revives i
 
   // The POS is back: ops retry the dead dispatch.
   const retried = await world.as(ADMIN).dispatches.retry({ id: dead!.id });
-  expect(retried.requeued).toEqual([{ id: dead!.id, handler: 'flaky-sale', previousStatus: 'dead' }]);
+  expect(retried.requeued).toEqual([
+    { id: dead!.id, handler: 'flaky-sale', previousStatus: 'dead' },
+  ]);
   const revived = await eventually(async () => {
-    const [row] = await world.sql`select status from dispatches where id = ${dead!.id}`;
+    const [row] =
+      await world.sql`select status from dispatches where id = ${dead!.id}`;
     return row?.status === 'succeeded' ? row : undefined;
   }, 'the retried dispatch to succeed');
   expect(revived.status).toBe('succeeded');
@@ -84,13 +100,17 @@ it('a handler that always fails ends dead with an anomaly, and a retry revives i
     select status, resolved_by from anomalies where kind = 'dispatch_failed' and subject = ${dead!.id}
   `;
   expect(closed).toEqual({ status: 'resolved', resolved_by: 'system' });
-  expect(await world.sql`select id from confirmations where target_ref = ${targetRef}`).toHaveLength(1);
+  expect(
+    await world.sql`select id from confirmations where target_ref = ${targetRef}`,
+  ).toHaveLength(1);
 }, 40_000);
 
 it('retry refuses a dispatch that is not failed or dead', async () => {
   const { eventId } = await paidSale(0);
   const [done] = await settledDispatches(world.sql, eventId);
-  await expect(world.as(ADMIN).dispatches.retry({ id: done!.id })).rejects.toMatchObject({
+  await expect(
+    world.as(ADMIN).dispatches.retry({ id: done!.id }),
+  ).rejects.toMatchObject({
     code: 'CONFLICT',
   });
 });

@@ -24,11 +24,18 @@ type Loaded = {
  * retries it with exponential backoff; after the last attempt the dispatch
  * is dead and an anomaly says so.
  */
-export function createDispatchTask(deps: { sql: Sql; registry: Registry; log: Logger }): Task {
+export function createDispatchTask(deps: {
+  sql: Sql;
+  registry: Registry;
+  log: Logger;
+}): Task {
   return async (payload, helpers) => {
     const dispatchId = (payload as { dispatchId?: unknown } | null)?.dispatchId;
     if (typeof dispatchId !== 'string') {
-      deps.log.error({ payload }, 'dispatch job without a dispatch id: dropped');
+      deps.log.error(
+        { payload },
+        'dispatch job without a dispatch id: dropped',
+      );
       return;
     }
     await runDispatch(deps, dispatchId, helpers);
@@ -57,7 +64,8 @@ async function runDispatch(
   const handler = registry.byName(marked.handler);
   const fields = { dispatchId, handler: marked.handler, attempt };
   try {
-    if (!handler) throw new Error(`no handler named ${marked.handler} is registered`);
+    if (!handler)
+      throw new Error(`no handler named ${marked.handler} is registered`);
     const outcome = await sql.begin(async (tx) => {
       const loaded = await load(tx, dispatchId);
       const result: HandlerOutcome = await handler.handle({
@@ -78,18 +86,29 @@ async function runDispatch(
                resolution_note = 'The dispatch succeeded on a later run.'
          where kind = 'dispatch_failed' and subject = ${dispatchId} and status <> 'resolved'
       `;
-      return { result, tenantId: loaded.attempt.tenantId, eventId: loaded.event.id };
+      return {
+        result,
+        tenantId: loaded.attempt.tenantId,
+        eventId: loaded.event.id,
+      };
     });
     recordRun(marked.handler, 'succeeded', started);
     log.info(
-      { ...fields, eventId: outcome.eventId, tenantId: outcome.tenantId,
-        result: outcome.result.result, durationMs: elapsed(started) },
+      {
+        ...fields,
+        eventId: outcome.eventId,
+        tenantId: outcome.tenantId,
+        result: outcome.result.result,
+        durationMs: elapsed(started),
+      },
       `dispatch succeeded: ${outcome.result.result}`,
     );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await sql.begin(async (tx) => {
-      const [row] = await tx<{ tenantId: string; branchId: string | null; eventId: string }[]>`
+      const [row] = await tx<
+        { tenantId: string; branchId: string | null; eventId: string }[]
+      >`
         update dispatches
            set status = ${last ? 'dead' : 'failed'}, last_error = ${message.slice(0, 2000)},
                updated_at = now(), finished_at = case when ${last} then now() end
@@ -103,14 +122,21 @@ async function runDispatch(
           branchId: row.branchId,
           eventId: row.eventId,
           subject: dispatchId,
-          detail: { dispatchId, handler: marked.handler, attempts: attempt, lastError: message },
+          detail: {
+            dispatchId,
+            handler: marked.handler,
+            attempts: attempt,
+            lastError: message,
+          },
         });
       }
     });
     recordRun(marked.handler, last ? 'dead' : 'failed', started);
     log.warn(
       { ...fields, err: error, dead: last, durationMs: elapsed(started) },
-      last ? 'dispatch dead after its last attempt' : 'dispatch failed; the queue will retry',
+      last
+        ? 'dispatch dead after its last attempt'
+        : 'dispatch failed; the queue will retry',
     );
     throw error;
   }
@@ -145,7 +171,11 @@ async function load(tx: TransactionSql, dispatchId: string): Promise<Loaded> {
 function recordRun(handler: string, status: string, started: number) {
   const metrics = getMetrics();
   metrics.dispatchRuns.inc({ handler, status });
-  metrics.dispatchSeconds.observe({ handler }, (performance.now() - started) / 1000);
+  metrics.dispatchSeconds.observe(
+    { handler },
+    (performance.now() - started) / 1000,
+  );
 }
 
-const elapsed = (started: number) => Math.round((performance.now() - started) * 10) / 10;
+const elapsed = (started: number) =>
+  Math.round((performance.now() - started) * 10) / 10;

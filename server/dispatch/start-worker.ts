@@ -7,7 +7,10 @@ import {
 
 import type { Sql } from '../../db/client';
 import type { Logger } from '../logger';
-import { pruneRetention, type RetentionPolicy } from '../retention/prune-retention';
+import {
+  pruneRetention,
+  type RetentionPolicy,
+} from '../retention/prune-retention';
 import { setWorkerStatus } from '../runtime/worker-status';
 import type { Registry } from './registry';
 import { createDispatchTask, DISPATCH_TASK } from './run-dispatch';
@@ -40,8 +43,14 @@ export async function startWorker(options: {
     pollInterval: 1000,
     logger: graphileLogger(log),
     taskList: {
-      [DISPATCH_TASK]: createDispatchTask({ sql: options.sql, registry: options.registry, log }),
-      ...(retention && { [RETENTION_TASK]: pruneTask(options.sql, retention, log) }),
+      [DISPATCH_TASK]: createDispatchTask({
+        sql: options.sql,
+        registry: options.registry,
+        log,
+      }),
+      ...(retention && {
+        [RETENTION_TASK]: pruneTask(options.sql, retention, log),
+      }),
     },
     // The queue's cron runs each tick once across all workers.
     crontab: retention ? `*/10 * * * * ${RETENTION_TASK}` : '',
@@ -52,11 +61,15 @@ export async function startWorker(options: {
   runner.promise.then(
     () => {
       setWorkerStatus('stopped');
-      if (!stopping) log.error('the dispatch worker exited by itself: readiness now fails');
+      if (!stopping)
+        log.error('the dispatch worker exited by itself: readiness now fails');
     },
     (error: unknown) => {
       setWorkerStatus('stopped');
-      log.error({ err: error }, 'the dispatch worker crashed: readiness now fails');
+      log.error(
+        { err: error },
+        'the dispatch worker crashed: readiness now fails',
+      );
     },
   );
   log.info({ concurrency: options.concurrency }, 'dispatch worker started');
@@ -74,7 +87,8 @@ export async function startWorker(options: {
 function graphileLogger(log: Logger) {
   return new GraphileLogger(() => (level, message) => {
     if (level === 'error') log.error({ source: 'graphile-worker' }, message);
-    else if (level === 'warning') log.warn({ source: 'graphile-worker' }, message);
+    else if (level === 'warning')
+      log.warn({ source: 'graphile-worker' }, message);
     else log.debug({ source: 'graphile-worker' }, message);
   });
 }
@@ -86,7 +100,11 @@ function pruneTask(sql: Sql, policy: RetentionPolicy, log: Logger) {
     const started = performance.now();
     const pruned = await pruneRetention(sql, policy);
     log.info(
-      { ...pruned, ...policy, durationMs: Math.round(performance.now() - started) },
+      {
+        ...pruned,
+        ...policy,
+        durationMs: Math.round(performance.now() - started),
+      },
       'retention pruned old raw bodies and refused deliveries',
     );
   };

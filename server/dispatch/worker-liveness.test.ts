@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
-import { dispatchWorld, eventually, randomMd5 } from '../../test/dispatch-harness';
+import {
+  dispatchWorld,
+  eventually,
+  randomMd5,
+} from '../../test/dispatch-harness';
 import { send } from '../../test/ingest-harness';
 import { ADMIN } from '../../test/trpc-harness';
 import { makeConfirmation } from '../providers/bakong/make-confirmation';

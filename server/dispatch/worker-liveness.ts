@@ -50,7 +50,10 @@ export function createWorkerLiveness(sql: Sql, log: Logger) {
     } catch (error) {
       // The connection died (a database restart): take the locks again on a
       // new one at the next sweep.
-      log.warn({ err: error }, 'lost the worker liveness connection; retaking it');
+      log.warn(
+        { err: error },
+        'lost the worker liveness connection; retaking it',
+      );
       connection?.release();
       connection = null;
       locked.clear();
@@ -84,7 +87,10 @@ export function createWorkerLiveness(sql: Sql, log: Logger) {
       if (!row?.free) return;
       await probe`select graphile_worker.force_unlock_workers(${[workerId]}::text[])`;
       await probe`select pg_advisory_unlock(hashtextextended(${key}, 0))`;
-      log.warn({ workerId }, 'freed the jobs of a worker that died holding them');
+      log.warn(
+        { workerId },
+        'freed the jobs of a worker that died holding them',
+      );
     } finally {
       probe.release();
     }

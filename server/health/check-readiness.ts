@@ -14,7 +14,10 @@ export type Readiness = {
 };
 
 /** Ready: the database answers and every committed migration is applied. */
-export async function checkReadiness(sql: Sql, timeoutMs = 2000): Promise<Readiness> {
+export async function checkReadiness(
+  sql: Sql,
+  timeoutMs = 2000,
+): Promise<Readiness> {
   const journal = JSON.parse(
     await readFile(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8'),
   ) as { entries: unknown[] };
@@ -26,7 +29,10 @@ export async function checkReadiness(sql: Sql, timeoutMs = 2000): Promise<Readin
       select count(*)::int as applied from drizzle.__drizzle_migrations
     `;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     const [row] = await Promise.race([query, timeout]);
     const applied = row?.applied ?? 0;

@@ -7,7 +7,8 @@ export type Envelope = {
   timestamp: string;
 };
 
-const MEDIA_TYPE = /^application\/json\s*(;\s*charset\s*=\s*("utf-8"|utf-8)\s*)?$/i;
+const MEDIA_TYPE =
+  /^application\/json\s*(;\s*charset\s*=\s*("utf-8"|utf-8)\s*)?$/i;
 const MESSAGE_ID = /^[A-Za-z0-9_-]{1,255}$/;
 const TIMESTAMP = /^[0-9]{1,20}$/;
 
@@ -41,7 +42,11 @@ export function checkHeaders(
   if (!TIMESTAMP.test(timestamp)) return fail('invalid_timestamp');
 
   const length = headers.get('content-length');
-  if (length !== null && /^[0-9]+$/.test(length) && Number(length) > maxBodyBytes) {
+  if (
+    length !== null &&
+    /^[0-9]+$/.test(length) &&
+    Number(length) > maxBodyBytes
+  ) {
     return fail('body_too_large', `content-length ${length}`);
   }
 

@@ -7,7 +7,10 @@ import { makeConfirmation } from '../providers/bakong/make-confirmation';
 import { inject } from 'vitest';
 
 const direct = new URL(inject('databaseUrl'));
-const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+const proxy = await startTcpProxy({
+  host: direct.hostname,
+  port: Number(direct.port || 5432),
+});
 const sql = createSql(throughProxy(direct.toString(), proxy), { max: 2 });
 const ctx = ingestContext(sql, { recordTimeoutMs: 2000 });
 afterAll(async () => {

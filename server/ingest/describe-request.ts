@@ -22,7 +22,10 @@ export type RequestMeta = {
 };
 
 /** The metadata a delivery row keeps, with credentials removed. */
-export function describeRequest(request: Request, receivedAt: Date): RequestMeta {
+export function describeRequest(
+  request: Request,
+  receivedAt: Date,
+): RequestMeta {
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     if (CREDENTIAL_HEADERS.has(name) || name === PEER_HEADER) return;

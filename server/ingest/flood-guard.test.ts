@@ -14,7 +14,10 @@ import { createFloodGuard } from './flood-guard';
 let database: Awaited<ReturnType<typeof createDatabaseOn>>;
 let sql: Sql;
 beforeAll(async () => {
-  database = await createDatabaseOn(inject('serverUrl'), `gw_flood_${randomBytes(4).toString('hex')}`);
+  database = await createDatabaseOn(
+    inject('serverUrl'),
+    `gw_flood_${randomBytes(4).toString('hex')}`,
+  );
   sql = createSql(database.url, { max: 10 });
 });
 afterAll(async () => {
@@ -23,7 +26,8 @@ afterAll(async () => {
 });
 
 const count = async (table: 'deliveries' | 'events') =>
-  (await sql<{ n: number }[]>`select count(*)::int as n from ${sql(table)}`)[0]!.n;
+  (await sql<{ n: number }[]>`select count(*)::int as n from ${sql(table)}`)[0]!
+    .n;
 
 it('1 000 forged deliveries from one address end in 429s and bounded rows; a signed one passes', async () => {
   const flood = createFloodGuard({
@@ -39,12 +43,17 @@ it('1 000 forged deliveries from one address end in 429s and bounded rows; a sig
   let verified: Awaited<ReturnType<typeof send>> | undefined;
   for (let i = 0; i < 1000; i += 1) {
     const answer = await send(ctx, forged, {
-      headers: { ...from('198.51.100.66'), 'webhook-signature': 'v1,bm90IGEgc2lnbmF0dXJlIGF0IGFsbCAhISE=' },
+      headers: {
+        ...from('198.51.100.66'),
+        'webhook-signature': 'v1,bm90IGEgc2lnbmF0dXJlIGF0IGFsbCAhISE=',
+      },
     });
     statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
     if (i === 500) {
       // A real delivery from the same flooded address, mid-flood.
-      verified = await send(ctx, makeConfirmation(), { headers: from('198.51.100.66') });
+      verified = await send(ctx, makeConfirmation(), {
+        headers: from('198.51.100.66'),
+      });
     }
   }
   await flood.stop();
@@ -55,9 +64,14 @@ it('1 000 forged deliveries from one address end in 429s and bounded rows; a sig
   expect(verified?.json.status).toBe('accepted');
   // 20 refusals stored one by one, one aggregate for the rest, one delivery.
   expect(await count('deliveries')).toBe(21);
-  const bursts = await sql`select remote_address, refused, reasons from refusal_bursts`;
+  const bursts =
+    await sql`select remote_address, refused, reasons from refusal_bursts`;
   expect(bursts).toEqual([
-    { remote_address: '198.51.100.66', refused: 980, reasons: { signature_mismatch: 980 } },
+    {
+      remote_address: '198.51.100.66',
+      refused: 980,
+      reasons: { signature_mismatch: 980 },
+    },
   ]);
 
   // Another address is not affected by the first one's flood.
@@ -68,7 +82,12 @@ it('1 000 forged deliveries from one address end in 429s and bounded rows; a sig
 });
 
 it('answers 429 with Retry-After', async () => {
-  const flood = createFloodGuard({ sql, log: pino({ level: 'silent' }), failuresPerWindow: 1, windowSeconds: 30 });
+  const flood = createFloodGuard({
+    sql,
+    log: pino({ level: 'silent' }),
+    failuresPerWindow: 1,
+    windowSeconds: 30,
+  });
   const ctx = ingestContext(sql, { flood });
   const headers = { [PEER_HEADER]: '192.0.2.9', 'content-type': 'text/plain' };
   expect((await send(ctx, 'x', { headers })).status).toBe(415);

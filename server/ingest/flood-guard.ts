@@ -75,11 +75,15 @@ export function createFloodGuard(options: {
       }
     } catch (error) {
       for (const burst of pending) burst.dirty = true;
-      options.log.warn({ err: error }, 'could not write refusal aggregates; retrying');
+      options.log.warn(
+        { err: error },
+        'could not write refusal aggregates; retrying',
+      );
     }
     const now = Date.now();
     for (const [key, burst] of bursts) {
-      if (!burst.dirty && burst.windowStartedAt.getTime() + windowMs < now) bursts.delete(key);
+      if (!burst.dirty && burst.windowStartedAt.getTime() + windowMs < now)
+        bursts.delete(key);
     }
   };
   const timer = setInterval(() => void flush(), FLUSH_EVERY_MS);
@@ -96,14 +100,27 @@ export function createFloodGuard(options: {
     },
     suppressed: (address, reason) => {
       const now = new Date();
-      const windowStartedAt = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+      const windowStartedAt = new Date(
+        Math.floor(now.getTime() / windowMs) * windowMs,
+      );
       const key = `${address}|${windowStartedAt.toISOString()}`;
       let burst = bursts.get(key);
       if (!burst) {
-        burst = { address, windowStartedAt, lastRefusedAt: now, refused: 0, reasons: {}, dirty: true };
+        burst = {
+          address,
+          windowStartedAt,
+          lastRefusedAt: now,
+          refused: 0,
+          reasons: {},
+          dirty: true,
+        };
         bursts.set(key, burst);
         options.log.warn(
-          { remoteAddress: address, windowStartedAt, failuresPerWindow: options.failuresPerWindow },
+          {
+            remoteAddress: address,
+            windowStartedAt,
+            failuresPerWindow: options.failuresPerWindow,
+          },
           'address over its failure budget: refusals answered 429 and counted, not stored',
         );
       }

@@ -2,8 +2,17 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { makeConfirmation, signedHeaders } from '../providers/bakong/make-confirmation';
-import { KEY_1, KEY_2, ingestContext, send, testSql } from '../../test/ingest-harness';
+import {
+  makeConfirmation,
+  signedHeaders,
+} from '../providers/bakong/make-confirmation';
+import {
+  KEY_1,
+  KEY_2,
+  ingestContext,
+  send,
+  testSql,
+} from '../../test/ingest-harness';
 
 const sql = testSql();
 const ctx = ingestContext(sql);
@@ -13,7 +22,8 @@ const deliveryRow = async (id: unknown) => {
   const [row] = await sql`select * from deliveries where id = ${String(id)}`;
   return row!;
 };
-const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Buffer | string) =>
+  createHash('sha256').update(bytes).digest('hex');
 
 describe('a signed confirmation', () => {
   it('is stored and answered accepted, then duplicate', async () => {
@@ -29,7 +39,8 @@ describe('a signed confirmation', () => {
     expect(delivery.secret_id).toMatch(/^key_[0-9a-f]{12}$/);
     expect(delivery.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(delivery.headers['webhook-id']).toMatch(/^msg_/);
-    const [event] = await sql`select * from events where id = ${String(first.json.eventId)}`;
+    const [event] =
+      await sql`select * from events where id = ${String(first.json.eventId)}`;
     expect(event!.amount_minor).toBe('450');
     expect(event!.currency).toBe('USD');
 
@@ -40,7 +51,10 @@ describe('a signed confirmation', () => {
     );
     const second = await send(ctx, reordered);
     expect(second.status).toBe(200);
-    expect(second.json).toMatchObject({ status: 'duplicate', eventId: first.json.eventId });
+    expect(second.json).toMatchObject({
+      status: 'duplicate',
+      eventId: first.json.eventId,
+    });
     const [{ n }] = (await sql`
       select count(*)::int as n from deliveries where event_id = ${String(first.json.eventId)}
     `) as [{ n: number }];
@@ -50,11 +64,17 @@ describe('a signed confirmation', () => {
   it('with the same hash and another proof is quarantined as a conflict', async () => {
     const hash = randomBytes(32).toString('hex');
     const md5 = createHash('md5').update(hash).digest('hex');
-    const original = await send(ctx, makeConfirmation({ hash, md5, amount: '25000' }));
+    const original = await send(
+      ctx,
+      makeConfirmation({ hash, md5, amount: '25000' }),
+    );
     expect(original.json.status).toBe('accepted');
 
     for (let i = 0; i < 2; i += 1) {
-      const conflict = await send(ctx, makeConfirmation({ hash, md5, amount: '26000' }));
+      const conflict = await send(
+        ctx,
+        makeConfirmation({ hash, md5, amount: '26000' }),
+      );
       expect(conflict.status).toBe(202);
       expect(conflict.json).toEqual({
         status: 'quarantined',
@@ -67,7 +87,10 @@ describe('a signed confirmation', () => {
       order by kind
     `;
     // No attempt was registered for this md5, so it is also unknown.
-    expect(anomalies.map((a) => a.kind)).toEqual(['conflicting_redelivery', 'unknown_payment']);
+    expect(anomalies.map((a) => a.kind)).toEqual([
+      'conflicting_redelivery',
+      'unknown_payment',
+    ]);
     expect(anomalies[0]!.occurrences).toBe(2);
     expect(anomalies[0]!.detail.expected.amountMinor).toBe('25000');
     expect(anomalies[0]!.detail.received.amountMinor).toBe('26000');
@@ -78,16 +101,24 @@ describe('raw bytes', () => {
   const compact = makeConfirmation();
   const variants: [string, string | Buffer][] = [
     ['pretty-printed', JSON.stringify(JSON.parse(compact), null, 2)],
-    ['CRLF line ends', JSON.stringify(JSON.parse(compact), null, 2).replace(/\n/g, '\r\n')],
+    [
+      'CRLF line ends',
+      JSON.stringify(JSON.parse(compact), null, 2).replace(/\n/g, '\r\n'),
+    ],
     ['escaped slashes', compact.replace('POS-000123', 'POS\\/000123')],
     ['\\u00e9 escapes', compact.replace('POS-000123', 'caf\\u00e9')],
     ['emoji', compact.replace('POS-000123', 'paid ☕🎉')],
-    ['a BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(compact)])],
+    [
+      'a BOM',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(compact)]),
+    ],
   ];
 
   it.each(variants)('%s: verified over the bytes as sent', async (_, body) => {
     const hash = randomBytes(32).toString('hex');
-    const text = body.toString().replace(/"hash": ?"[0-9a-f]{64}"/, `"hash":"${hash}"`);
+    const text = body
+      .toString()
+      .replace(/"hash": ?"[0-9a-f]{64}"/, `"hash":"${hash}"`);
     const bytes = Buffer.isBuffer(body)
       ? Buffer.concat([body.subarray(0, 3), Buffer.from(text.slice(1))])
       : Buffer.from(text);
@@ -98,34 +129,48 @@ describe('raw bytes', () => {
     expect(Buffer.compare(Buffer.from(delivery.body), bytes)).toBe(0);
   });
 
-  it.each(variants)('%s: refused when signed over a re-serialized form', async (_, body) => {
-    const reserialized = JSON.stringify(JSON.parse(body.toString().replace(/^\uFEFF/, '')));
-    const headers = signedHeaders({ body: reserialized, key: KEY_1 });
-    const answer = await send(ctx, body, { headers });
-    if (Buffer.from(reserialized).equals(Buffer.from(body))) return;
-    expect(answer.status).toBe(401);
-    expect(answer.json.error).toBe('signature_mismatch');
-  });
+  it.each(variants)(
+    '%s: refused when signed over a re-serialized form',
+    async (_, body) => {
+      const reserialized = JSON.stringify(
+        JSON.parse(body.toString().replace(/^\uFEFF/, '')),
+      );
+      const headers = signedHeaders({ body: reserialized, key: KEY_1 });
+      const answer = await send(ctx, body, { headers });
+      if (Buffer.from(reserialized).equals(Buffer.from(body))) return;
+      expect(answer.status).toBe(401);
+      expect(answer.json.error).toBe('signature_mismatch');
+    },
+  );
 });
 
 describe('rotation', () => {
   it('accepts either active secret, in either order of entries', async () => {
     const body = makeConfirmation();
     const one = signedHeaders({ body, key: KEY_1, messageId: 'msg_rot1' });
-    const two = signedHeaders({ body, key: KEY_2, messageId: 'msg_rot1', timestampSeconds: Number(one['webhook-timestamp']) });
+    const two = signedHeaders({
+      body,
+      key: KEY_2,
+      messageId: 'msg_rot1',
+      timestampSeconds: Number(one['webhook-timestamp']),
+    });
     for (const signature of [
       two['webhook-signature']!,
       `${one['webhook-signature']} ${two['webhook-signature']}`,
       `${two['webhook-signature']} ${one['webhook-signature']}`,
       `v2,abc ${one['webhook-signature']}`,
     ]) {
-      const answer = await send(ctx, body, { headers: { ...one, 'webhook-signature': signature } });
+      const answer = await send(ctx, body, {
+        headers: { ...one, 'webhook-signature': signature },
+      });
       expect(answer.status).toBe(200);
     }
   });
 
   it('uses only the secrets that are active', async () => {
-    const onlyNew = ingestContext(sql, { secrets: ingestContext(sql).secrets.slice(1) });
+    const onlyNew = ingestContext(sql, {
+      secrets: ingestContext(sql).secrets.slice(1),
+    });
     const answer = await send(onlyNew, makeConfirmation(), { key: KEY_1 });
     expect(answer.status).toBe(401);
   });
@@ -148,13 +193,20 @@ describe('the timestamp window', () => {
   const at = ingestContext(sql, { now: () => now });
   const seconds = Math.floor(now / 1000);
 
-  it.each([-299, 299, -300, 300])('%i s from the clock passes', async (skew) => {
-    const answer = await send(at, makeConfirmation(), { timestampSeconds: seconds + skew });
-    expect(answer.status).toBe(200);
-  });
+  it.each([-299, 299, -300, 300])(
+    '%i s from the clock passes',
+    async (skew) => {
+      const answer = await send(at, makeConfirmation(), {
+        timestampSeconds: seconds + skew,
+      });
+      expect(answer.status).toBe(200);
+    },
+  );
 
   it.each([-301, 301])('%i s from the clock is 401', async (skew) => {
-    const answer = await send(at, makeConfirmation(), { timestampSeconds: seconds + skew });
+    const answer = await send(at, makeConfirmation(), {
+      timestampSeconds: seconds + skew,
+    });
     expect(answer.status).toBe(401);
     expect(answer.json.error).toBe('timestamp_out_of_tolerance');
     const delivery = await sql`
@@ -162,7 +214,10 @@ describe('the timestamp window', () => {
       where request_id is null and reason = 'timestamp_out_of_tolerance'
       order by received_at desc limit 1
     `;
-    expect(delivery[0]).toMatchObject({ outcome: 'rejected', status_code: 401 });
+    expect(delivery[0]).toMatchObject({
+      outcome: 'rejected',
+      status_code: 401,
+    });
   });
 });
 
@@ -180,7 +235,8 @@ describe('the size cap', () => {
   it('stops reading a streamed body at the cap', async () => {
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
-        for (let i = 0; i < 10; i += 1) controller.enqueue(Buffer.alloc(1024, 0x20));
+        for (let i = 0; i < 10; i += 1)
+          controller.enqueue(Buffer.alloc(1024, 0x20));
         controller.close();
       },
     });
@@ -193,12 +249,17 @@ describe('the size cap', () => {
     const { handleBakongWebhook } = await import('./handle-bakong-webhook');
     const response = await handleBakongWebhook(request, small);
     expect(response.status).toBe(413);
-    const body = (await response.json()) as { deliveryId?: string; error: string };
+    const body = (await response.json()) as {
+      deliveryId?: string;
+      error: string;
+    };
     expect(body.error).toBe('body_too_large');
   });
 
   it('keeps at most 4 KiB of a refused body, and the hash of what was read', async () => {
-    const answer = await send(ctx, big, { headers: { 'webhook-signature': 'v1,AAAA' } });
+    const answer = await send(ctx, big, {
+      headers: { 'webhook-signature': 'v1,AAAA' },
+    });
     expect(answer.status).toBe(401);
     const [row] = await sql`
       select body, body_bytes, body_sha256, body_truncated from deliveries
@@ -214,10 +275,22 @@ describe('verified bodies that cannot be processed', () => {
   it.each([
     ['invalid UTF-8', Buffer.from([0x7b, 0xff, 0x7d]), 'invalid_utf8'],
     ['not JSON', Buffer.from('{"eventId":'), 'invalid_json'],
-    ['nested 10 000 deep', Buffer.from('['.repeat(10_000) + ']'.repeat(10_000)), 'too_deep'],
+    [
+      'nested 10 000 deep',
+      Buffer.from('['.repeat(10_000) + ']'.repeat(10_000)),
+      'too_deep',
+    ],
     ['a repeated key', Buffer.from('{"a":1,"a":1}'), 'duplicate_key'],
-    ['an unknown type', Buffer.from('{"eventType":"bakong.refund"}'), 'unsupported_event_type'],
-    ['an invalid amount', Buffer.from(makeConfirmation({ amount: '25000.5' })), 'schema_invalid'],
+    [
+      'an unknown type',
+      Buffer.from('{"eventType":"bakong.refund"}'),
+      'unsupported_event_type',
+    ],
+    [
+      'an invalid amount',
+      Buffer.from(makeConfirmation({ amount: '25000.5' })),
+      'schema_invalid',
+    ],
   ])('%s is stored, quarantined and flagged', async (_, body, reason) => {
     const answer = await send(ctx, body);
     expect(answer.status).toBe(202);
@@ -228,7 +301,10 @@ describe('verified bodies that cannot be processed', () => {
     const [anomaly] = await sql`
       select kind, detail from anomalies where delivery_id = ${String(answer.json.deliveryId)}
     `;
-    expect(anomaly).toMatchObject({ kind: 'quarantined_delivery', detail: { reason } });
+    expect(anomaly).toMatchObject({
+      kind: 'quarantined_delivery',
+      detail: { reason },
+    });
   });
 });
 

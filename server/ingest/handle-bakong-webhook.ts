@@ -11,8 +11,16 @@ import type { FloodGuard } from './flood-guard';
 import { describeRequest, type RequestMeta } from './describe-request';
 import { readBody } from './read-body';
 import type { RejectionReason } from './reasons';
-import { recordDelivery, type DeliveryRecord, type Recorded } from './record-delivery';
-import { rejectionResponse, recordedResponse, unavailableResponse } from './respond';
+import {
+  recordDelivery,
+  type DeliveryRecord,
+  type Recorded,
+} from './record-delivery';
+import {
+  rejectionResponse,
+  recordedResponse,
+  unavailableResponse,
+} from './respond';
 import type { WebhookSecret } from './secrets';
 import { verifySignature } from './verify-signature';
 
@@ -68,11 +76,21 @@ export async function handleBakongWebhook(
     return reject(ctx, meta, finish, withPrefix);
   };
 
-  const headers = checkHeaders(request.method, request.headers, ctx.maxBodyBytes);
+  const headers = checkHeaders(
+    request.method,
+    request.headers,
+    ctx.maxBodyBytes,
+  );
   if (!headers.ok) {
-    const unread = headers.reason === 'body_too_large' || request.method === 'HEAD';
+    const unread =
+      headers.reason === 'body_too_large' || request.method === 'HEAD';
     return refuse(
-      { reason: headers.reason, detail: headers.detail, bytes: Buffer.alloc(0), complete: false },
+      {
+        reason: headers.reason,
+        detail: headers.detail,
+        bytes: Buffer.alloc(0),
+        complete: false,
+      },
       !unread,
     );
   }
@@ -82,7 +100,10 @@ export async function handleBakongWebhook(
   const window = checkTimestamp(timestamp, now());
   if (!window.ok) {
     const { reason, detail } = window;
-    return refuse({ reason, detail, bytes: Buffer.alloc(0), complete: false, envelope }, true);
+    return refuse(
+      { reason, detail, bytes: Buffer.alloc(0), complete: false, envelope },
+      true,
+    );
   }
   envelope.signedAt = window.value.toISOString();
 
@@ -104,7 +125,10 @@ export async function handleBakongWebhook(
   });
   if (!signature.ok) {
     const { reason, detail } = signature;
-    return refuse({ reason, detail, bytes: body.value, complete: true, envelope }, false);
+    return refuse(
+      { reason, detail, bytes: body.value, complete: true, envelope },
+      false,
+    );
   }
 
   const interpretation = interpretBakongBody(body.value);
@@ -126,18 +150,23 @@ export async function handleBakongWebhook(
     ? null
     : {
         kind: 'quarantined_delivery',
-        detail: { reason: interpretation.reason, detail: interpretation.detail ?? null },
+        detail: {
+          reason: interpretation.reason,
+          detail: interpretation.detail ?? null,
+        },
       };
   let recorded: Recorded;
   try {
     recorded = await withTimeout(
-      tracked(recordDelivery(ctx.sql, {
-        delivery,
-        body: body.value,
-        event: interpretation.ok ? interpretation.event : null,
-        anomaly,
-        dispatch: ctx.dispatch,
-      })),
+      tracked(
+        recordDelivery(ctx.sql, {
+          delivery,
+          body: body.value,
+          event: interpretation.ok ? interpretation.event : null,
+          anomaly,
+          dispatch: ctx.dispatch,
+        }),
+      ),
       ctx.recordTimeoutMs ?? 10_000,
     );
   } catch (error) {
@@ -217,16 +246,28 @@ async function reject(
     finish(recorded);
   } catch (error) {
     ctx.log.warn(
-      { err: error, requestId: meta.requestId, reason: refusal.reason, stage: 'record' },
+      {
+        err: error,
+        requestId: meta.requestId,
+        reason: refusal.reason,
+        stage: 'record',
+      },
       'could not record a refused delivery',
     );
-    finish({ statusCode: response.status, reason: refusal.reason, outcome: 'rejected' });
+    finish({
+      statusCode: response.status,
+      reason: refusal.reason,
+      outcome: 'rejected',
+    });
   }
   return response;
 }
 
 /** A refused request's first 4 KiB, read briefly, for the delivery row. */
-async function readPrefix(stream: ReadableStream<Uint8Array> | null, timeoutMs: number) {
+async function readPrefix(
+  stream: ReadableStream<Uint8Array> | null,
+  timeoutMs: number,
+) {
   const read = await readBody(stream, {
     maxBytes: REJECTED_BODY_KEEP,
     timeoutMs: Math.min(timeoutMs, PREFIX_READ_MS),
@@ -242,7 +283,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, rejectPromise) => {
     timer = setTimeout(
-      () => rejectPromise(new Error(`the database did not answer within ${ms} ms`)),
+      () =>
+        rejectPromise(new Error(`the database did not answer within ${ms} ms`)),
       ms,
     );
   });

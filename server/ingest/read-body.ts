@@ -34,7 +34,10 @@ export async function readBody(
     for (;;) {
       const next = await Promise.race([reader.read(), timedOut]);
       if (next === 'timeout') {
-        return stop('body_read_timeout', `${size} bytes in ${options.timeoutMs} ms`);
+        return stop(
+          'body_read_timeout',
+          `${size} bytes in ${options.timeoutMs} ms`,
+        );
       }
       if (next.done) break;
       chunks.push(next.value);

@@ -10,14 +10,19 @@ export const REJECTIONS = {
   },
   unsupported_content_encoding: {
     status: 415,
-    message: 'content-encoding must be absent or identity; bodies are never decompressed',
+    message:
+      'content-encoding must be absent or identity; bodies are never decompressed',
   },
   missing_message_id: { status: 400, message: 'webhook-id header is missing' },
   invalid_message_id: {
     status: 400,
-    message: 'webhook-id must be 1 to 255 characters of A-Z a-z 0-9 _ - (sent once)',
+    message:
+      'webhook-id must be 1 to 255 characters of A-Z a-z 0-9 _ - (sent once)',
   },
-  missing_timestamp: { status: 400, message: 'webhook-timestamp header is missing' },
+  missing_timestamp: {
+    status: 400,
+    message: 'webhook-timestamp header is missing',
+  },
   invalid_timestamp: {
     status: 400,
     message: 'webhook-timestamp must be whole Unix seconds (sent once)',
@@ -31,7 +36,10 @@ export const REJECTIONS = {
     status: 408,
     message: 'body did not arrive within the read timeout',
   },
-  signature_missing: { status: 401, message: 'webhook-signature header is missing' },
+  signature_missing: {
+    status: 401,
+    message: 'webhook-signature header is missing',
+  },
   signature_unsupported: {
     status: 401,
     message: 'webhook-signature has no v1 entry',
@@ -42,7 +50,8 @@ export const REJECTIONS = {
   },
   rate_limited: {
     status: 429,
-    message: 'too many failed requests from this address; signed deliveries are still taken',
+    message:
+      'too many failed requests from this address; signed deliveries are still taken',
   },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -4,7 +4,8 @@ import type { Sql } from '../../db/client';
 import type { DispatchRoutes } from '../dispatch/registry';
 import type { NormalizedEvent } from '../events/normalized-event';
 
-export type DeliveryOutcome = 'accepted' | 'duplicate' | 'quarantined' | 'rejected';
+export type DeliveryOutcome =
+  'accepted' | 'duplicate' | 'quarantined' | 'rejected';
 
 /** A delivery as the `record_delivery` SQL function takes it. */
 export type DeliveryRecord = {
@@ -58,7 +59,8 @@ export async function recordDelivery(
 ): Promise<Recorded> {
   // JSON goes over as text and is cast on the server: postgres.js would
   // otherwise store a pre-serialized string as one JSON string value.
-  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  const json = (value: unknown) =>
+    value === null ? null : JSON.stringify(value);
   const [row] = await sql<{ recorded: Recorded }[]>`
     select record_delivery(
       ${json(input.delivery)}::text::jsonb,

@@ -12,7 +12,10 @@ import { parseSecrets } from './secrets';
 import { verifySignature } from './verify-signature';
 
 const both = parseSecrets([SECRET_1, SECRET_2]);
-const verify = (vector: { messageId: string; timestamp: string; body: string }, header: string) =>
+const verify = (
+  vector: { messageId: string; timestamp: string; body: string },
+  header: string,
+) =>
   verifySignature({
     messageId: vector.messageId,
     timestamp: vector.timestamp,
@@ -25,7 +28,9 @@ describe('the contract vectors, verified at their own time', () => {
   it('V1 with the first secret matches the first key', () => {
     const result = verify(V1, V1.signatures.secret1);
     expect(result).toEqual({ ok: true, value: { secretId: both[0]!.id } });
-    expect(checkTimestamp(V1.timestamp, Number(V1.timestamp) * 1000).ok).toBe(true);
+    expect(checkTimestamp(V1.timestamp, Number(V1.timestamp) * 1000).ok).toBe(
+      true,
+    );
   });
 
   it('V1 with the rotated-in secret matches the second key', () => {

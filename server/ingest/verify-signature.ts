@@ -4,9 +4,7 @@ import { fail, ok, type Result } from './result';
 import type { WebhookSecret } from './secrets';
 
 export type SignatureFailure =
-  | 'signature_missing'
-  | 'signature_unsupported'
-  | 'signature_mismatch';
+  'signature_missing' | 'signature_unsupported' | 'signature_mismatch';
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const HMAC_BYTES = 32;

@@ -10,7 +10,9 @@ type Row = { metric: string; label: string | null; value: number };
  * depth and the age of its oldest runnable job, open anomalies by kind,
  * events still waiting for their payment attempt.
  */
-export async function collectDatabaseGauges(sql: Sql): Promise<client.Registry> {
+export async function collectDatabaseGauges(
+  sql: Sql,
+): Promise<client.Registry> {
   const rows = await sql<Row[]>`
     select 'dispatches' as metric, status as label, count(*)::int as value
       from dispatches where status <> 'succeeded' group by status
@@ -31,19 +33,32 @@ export async function collectDatabaseGauges(sql: Sql): Promise<client.Registry> 
   const registry = new client.Registry();
   const gauge = (name: string, help: string, labelNames: string[] = []) =>
     new client.Gauge({ name, help, labelNames, registers: [registry] });
-  const dispatches = gauge('gateway_dispatches', 'Dispatches not yet succeeded, by status', [
-    'status',
-  ]);
-  const anomalies = gauge('gateway_anomalies_open', 'Open or acknowledged anomalies, by kind', [
-    'kind',
-  ]);
-  const unresolved = gauge('gateway_events_unresolved', 'Events waiting for their attempt');
+  const dispatches = gauge(
+    'gateway_dispatches',
+    'Dispatches not yet succeeded, by status',
+    ['status'],
+  );
+  const anomalies = gauge(
+    'gateway_anomalies_open',
+    'Open or acknowledged anomalies, by kind',
+    ['kind'],
+  );
+  const unresolved = gauge(
+    'gateway_events_unresolved',
+    'Events waiting for their attempt',
+  );
   const depth = gauge('gateway_queue_depth', 'Dispatch jobs waiting to run');
-  const oldest = gauge('gateway_queue_oldest_pending_seconds', 'Age of the oldest runnable job');
-  for (const status of ['pending', 'running', 'failed', 'dead']) dispatches.set({ status }, 0);
+  const oldest = gauge(
+    'gateway_queue_oldest_pending_seconds',
+    'Age of the oldest runnable job',
+  );
+  for (const status of ['pending', 'running', 'failed', 'dead'])
+    dispatches.set({ status }, 0);
   for (const row of rows) {
-    if (row.metric === 'dispatches') dispatches.set({ status: row.label ?? '' }, row.value);
-    if (row.metric === 'anomalies_open') anomalies.set({ kind: row.label ?? '' }, row.value);
+    if (row.metric === 'dispatches')
+      dispatches.set({ status: row.label ?? '' }, row.value);
+    if (row.metric === 'anomalies_open')
+      anomalies.set({ kind: row.label ?? '' }, row.value);
     if (row.metric === 'events_unresolved') unresolved.set(row.value);
     if (row.metric === 'queue_depth') depth.set(row.value);
     if (row.metric === 'queue_oldest_seconds') oldest.set(row.value);

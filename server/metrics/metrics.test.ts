@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
-import { dispatchWorld, randomMd5, settledDispatches } from '../../test/dispatch-harness';
+import {
+  dispatchWorld,
+  randomMd5,
+  settledDispatches,
+} from '../../test/dispatch-harness';
 import { send } from '../../test/ingest-harness';
 import { ADMIN } from '../../test/trpc-harness';
 import { makeConfirmation } from '../providers/bakong/make-confirmation';
@@ -24,8 +28,11 @@ async function scrape(): Promise<Map<string, number>> {
   return samples;
 }
 
-const delta = (before: Map<string, number>, after: Map<string, number>, key: string) =>
-  (after.get(key) ?? 0) - (before.get(key) ?? 0);
+const delta = (
+  before: Map<string, number>,
+  after: Map<string, number>,
+  key: string,
+) => (after.get(key) ?? 0) - (before.get(key) ?? 0);
 
 it('moves by exactly what a known sequence of deliveries and dispatches did', async () => {
   const before = await scrape();
@@ -44,7 +51,9 @@ it('moves by exactly what a known sequence of deliveries and dispatches did', as
   const first = await send(world.ingest, paid);
   await send(world.ingest, paid);
   await send(world.ingest, makeConfirmation()); // an unknown payment
-  await send(world.ingest, paid, { headers: { 'webhook-signature': 'v1,AAAA' } });
+  await send(world.ingest, paid, {
+    headers: { 'webhook-signature': 'v1,AAAA' },
+  });
   await send(world.ingest, '{"no":', {});
   await settledDispatches(world.sql, first.json.eventId as string);
 
@@ -52,11 +61,21 @@ it('moves by exactly what a known sequence of deliveries and dispatches did', as
   const d = (key: string) => delta(before, after, key);
   expect(d('gateway_deliveries_total{outcome="accepted",reason=""}')).toBe(2);
   expect(d('gateway_deliveries_total{outcome="duplicate",reason=""}')).toBe(1);
-  expect(d('gateway_deliveries_total{outcome="rejected",reason="signature_mismatch"}')).toBe(1);
-  expect(d('gateway_deliveries_total{outcome="quarantined",reason="invalid_json"}')).toBe(1);
-  expect(d('gateway_ingest_duration_seconds_count{outcome="accepted"}')).toBe(2);
   expect(
-    d('gateway_dispatch_runs_total{handler="sale-khqr-confirmation",status="succeeded"}'),
+    d(
+      'gateway_deliveries_total{outcome="rejected",reason="signature_mismatch"}',
+    ),
+  ).toBe(1);
+  expect(
+    d('gateway_deliveries_total{outcome="quarantined",reason="invalid_json"}'),
+  ).toBe(1);
+  expect(d('gateway_ingest_duration_seconds_count{outcome="accepted"}')).toBe(
+    2,
+  );
+  expect(
+    d(
+      'gateway_dispatch_runs_total{handler="sale-khqr-confirmation",status="succeeded"}',
+    ),
   ).toBe(1);
   expect(d('gateway_anomalies_open{kind="unknown_payment"}')).toBe(1);
   expect(d('gateway_anomalies_open{kind="quarantined_delivery"}')).toBe(1);

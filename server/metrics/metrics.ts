@@ -21,7 +21,9 @@ function createMetrics() {
       name: 'gateway_ingest_duration_seconds',
       help: 'Time from request to answer on the webhook, by outcome',
       labelNames: ['outcome'] as const,
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: [
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+      ],
       registers: [registry],
     }),
     dispatchRuns: new client.Counter({

@@ -9,14 +9,20 @@ import { getMetrics } from './metrics';
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** Whether the request may read metrics: always when no token is configured. */
-export function mayReadMetrics(headers: Headers, token: string | undefined): boolean {
+export function mayReadMetrics(
+  headers: Headers,
+  token: string | undefined,
+): boolean {
   if (token === undefined) return true;
-  const sent = headers.get('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? '';
+  const sent =
+    headers.get('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? '';
   return timingSafeEqual(digest(sent), digest(token));
 }
 
 /** The Prometheus text: this process's counters and the database's state. */
-export async function renderMetrics(sql: Sql): Promise<{ contentType: string; body: string }> {
+export async function renderMetrics(
+  sql: Sql,
+): Promise<{ contentType: string; body: string }> {
   const own = getMetrics().registry;
   let merged = own;
   try {

@@ -1,7 +1,11 @@
 import type { Sql } from '../../db/client';
 import { type Caller, canSeeTenant } from '../auth/caller';
 import { recordAudit } from '../audit/record-audit';
-import { anomalyColumns, type AnomalySummary, maskAnomaly } from './list-anomalies';
+import {
+  anomalyColumns,
+  type AnomalySummary,
+  maskAnomaly,
+} from './list-anomalies';
 
 export type AnomalyChange =
   | { action: 'acknowledge'; note: string | null }
@@ -10,7 +14,13 @@ export type AnomalyChange =
 export type AnomalyChangeResult =
   | { ok: true; value: AnomalySummary }
   | { ok: false; reason: 'not_found' }
-  | { ok: false; reason: 'conflict'; status: string; by: string | null; at: string | null };
+  | {
+      ok: false;
+      reason: 'conflict';
+      status: string;
+      by: string | null;
+      at: string | null;
+    };
 
 /**
  * Acknowledges an open anomaly ("someone is on it") or resolves an open or
@@ -27,7 +37,12 @@ export async function changeAnomalyStatus(
 ): Promise<AnomalyChangeResult> {
   return sql.begin(async (tx) => {
     const [current] = await tx<
-      { tenantId: string | null; status: string; by: string | null; at: string | null }[]
+      {
+        tenantId: string | null;
+        status: string;
+        by: string | null;
+        at: string | null;
+      }[]
     >`
       select tenant_id as "tenantId", status,
              coalesce(resolved_by, acknowledged_by) as by,
@@ -38,7 +53,8 @@ export async function changeAnomalyStatus(
     if (!current || !canSeeTenant(caller, current.tenantId)) {
       return { ok: false, reason: 'not_found' } as const;
     }
-    const allowed = change.action === 'acknowledge' ? ['open'] : ['open', 'acknowledged'];
+    const allowed =
+      change.action === 'acknowledge' ? ['open'] : ['open', 'acknowledged'];
     if (!allowed.includes(current.status)) {
       const { status, by, at } = current;
       return { ok: false, reason: 'conflict', status, by, at } as const;
@@ -62,7 +78,10 @@ export async function changeAnomalyStatus(
     if (!updated) throw new Error(`anomaly ${id} vanished while locked`);
     await recordAudit(tx, {
       actor: caller,
-      action: change.action === 'acknowledge' ? 'anomaly.acknowledge' : 'anomaly.resolve',
+      action:
+        change.action === 'acknowledge'
+          ? 'anomaly.acknowledge'
+          : 'anomaly.resolve',
       target: { type: 'anomaly', id },
       tenantId: current.tenantId,
       note: change.note,

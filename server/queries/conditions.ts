@@ -23,14 +23,21 @@ export function within(
   range: { from?: string; to?: string },
 ): Fragment[] {
   const conditions: Fragment[] = [];
-  if (range.from !== undefined) conditions.push(sql`${sql(column)} >= ${range.from}::timestamptz`);
-  if (range.to !== undefined) conditions.push(sql`${sql(column)} < ${range.to}::timestamptz`);
+  if (range.from !== undefined)
+    conditions.push(sql`${sql(column)} >= ${range.from}::timestamptz`);
+  if (range.to !== undefined)
+    conditions.push(sql`${sql(column)} < ${range.to}::timestamptz`);
   return conditions;
 }
 
 /** `column = value` when a value is given: the optional equality filters. */
-export function equalTo(sql: Sql, column: string, value: string | undefined): Fragment[] {
+export function equalTo(
+  sql: Sql,
+  column: string,
+  value: string | undefined,
+): Fragment[] {
   return value === undefined ? [] : [sql`${sql(column)} = ${value}`];
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,10 @@
 import type { Sql } from '../../db/client';
 import type { Caller } from '../auth/caller';
-import { anomalyColumns, type AnomalySummary, maskAnomaly } from './list-anomalies';
+import {
+  anomalyColumns,
+  type AnomalySummary,
+  maskAnomaly,
+} from './list-anomalies';
 import { tenantScope } from './tenant-scope';
 
 /** One anomaly, or null if `caller` may not see it. */

@@ -1,12 +1,21 @@
 import type { Sql } from '../../db/client';
 import { type Caller, isMasked } from '../auth/caller';
-import { anomalyColumns, type AnomalySummary, maskAnomaly } from './list-anomalies';
+import {
+  anomalyColumns,
+  type AnomalySummary,
+  maskAnomaly,
+} from './list-anomalies';
 import {
   deliveryColumns,
   type DeliverySummary,
   maskDelivery,
 } from './list-deliveries';
-import { eventColumns, type EventRow, type EventSummary, toEventSummary } from './list-events';
+import {
+  eventColumns,
+  type EventRow,
+  type EventSummary,
+  toEventSummary,
+} from './list-events';
 import { maskHeaders } from './mask-personal-data';
 import { tenantScope } from './tenant-scope';
 
@@ -92,6 +101,8 @@ export async function findDelivery(
     masked,
     event: event ? toEventSummary(caller, event) : null,
     anomalies: anomalies.map((anomaly) => maskAnomaly(caller, anomaly)),
-    reprocessings: reprocessings.map((delivery) => maskDelivery(caller, delivery)),
+    reprocessings: reprocessings.map((delivery) =>
+      maskDelivery(caller, delivery),
+    ),
   };
 }

@@ -1,14 +1,23 @@
 import type { Sql } from '../../db/client';
 import { type AttemptView, findAttemptByMd5 } from '../attempts/find-attempt';
 import { type Caller, isMasked } from '../auth/caller';
-import { anomalyColumns, type AnomalySummary, maskAnomaly } from './list-anomalies';
+import {
+  anomalyColumns,
+  type AnomalySummary,
+  maskAnomaly,
+} from './list-anomalies';
 import {
   deliveryColumns,
   type DeliverySummary,
   maskDelivery,
 } from './list-deliveries';
 import { dispatchColumns, type DispatchSummary } from './list-dispatches';
-import { eventColumns, type EventRow, type EventSummary, toEventSummary } from './list-events';
+import {
+  eventColumns,
+  type EventRow,
+  type EventSummary,
+  toEventSummary,
+} from './list-events';
 import { maskPersonalData } from './mask-personal-data';
 import { tenantScope } from './tenant-scope';
 
@@ -46,31 +55,32 @@ export async function findEvent(
   if (!row) return null;
   const { normalized, ...summary } = row;
 
-  const [deliveries, counted, dispatches, anomalies, attempt] = await Promise.all([
-    sql<DeliverySummary[]>`
+  const [deliveries, counted, dispatches, anomalies, attempt] =
+    await Promise.all([
+      sql<DeliverySummary[]>`
       select ${deliveryColumns(sql)}
       from deliveries d join events e on e.id = d.event_id
       where d.event_id = ${id}
       order by d.received_at desc, d.id desc
       limit ${DELIVERY_LIMIT}
     `,
-    sql<{ count: number }[]>`
+      sql<{ count: number }[]>`
       select count(*)::int as count from deliveries where event_id = ${id}
     `,
-    sql<DispatchSummary[]>`
+      sql<DispatchSummary[]>`
       select ${dispatchColumns(sql)}
       from dispatches x join events e on e.id = x.event_id
       where x.event_id = ${id} and ${tenantScope(sql, caller, 'x.tenant_id')}
       order by x.created_at desc, x.id desc
     `,
-    sql<AnomalySummary[]>`
+      sql<AnomalySummary[]>`
       select ${anomalyColumns(sql)}
       from anomalies a
       where a.event_id = ${id} and ${tenantScope(sql, caller, 'a.tenant_id')}
       order by a.opened_at desc, a.id desc
     `,
-    summary.attemptId === null ? null : findAttemptByMd5(sql, summary.md5),
-  ]);
+      summary.attemptId === null ? null : findAttemptByMd5(sql, summary.md5),
+    ]);
   return {
     ...toEventSummary(caller, summary),
     normalized: isMasked(caller) ? maskPersonalData(normalized) : normalized,

@@ -57,8 +57,13 @@ export function anomalyColumns(sql: Sql | TransactionSql): Fragment {
 }
 
 /** An anomaly as `caller` may read it. */
-export function maskAnomaly(caller: Caller, row: AnomalySummary): AnomalySummary {
-  return isMasked(caller) ? { ...row, detail: maskPersonalData(row.detail) } : row;
+export function maskAnomaly(
+  caller: Caller,
+  row: AnomalySummary,
+): AnomalySummary {
+  return isMasked(caller)
+    ? { ...row, detail: maskPersonalData(row.detail) }
+    : row;
 }
 
 function searchAnomalies(sql: Sql, text: string): Fragment {
@@ -93,12 +98,16 @@ export async function listAnomalies(
     ...equalTo(sql, 'a.branch_id', filters.branchId),
     ...equalTo(sql, 'a.kind', filters.kind),
     ...equalTo(sql, 'a.status', filters.status),
-    ...(filters.eventId === undefined ? [] : [sql`a.event_id = ${filters.eventId}::uuid`]),
+    ...(filters.eventId === undefined
+      ? []
+      : [sql`a.event_id = ${filters.eventId}::uuid`]),
     ...(filters.deliveryId === undefined
       ? []
       : [sql`a.delivery_id = ${filters.deliveryId}::uuid`]),
     ...within(sql, 'a.opened_at', filters),
-    ...(filters.search === undefined ? [] : [searchAnomalies(sql, filters.search)]),
+    ...(filters.search === undefined
+      ? []
+      : [searchAnomalies(sql, filters.search)]),
     ...afterCursor(sql, page.cursor, 'a.opened_at', 'a.id'),
   ]);
   const rows = await sql<AnomalySummary[]>`
@@ -108,6 +117,12 @@ export async function listAnomalies(
     order by a.opened_at desc, a.id desc
     limit ${page.limit + 1}
   `;
-  const result = toPage(rows, page.limit, (row) => ({ at: row.openedAt, id: row.id }));
-  return { ...result, items: result.items.map((row) => maskAnomaly(caller, row)) };
+  const result = toPage(rows, page.limit, (row) => ({
+    at: row.openedAt,
+    id: row.id,
+  }));
+  return {
+    ...result,
+    items: result.items.map((row) => maskAnomaly(caller, row)),
+  };
 }

@@ -70,7 +70,10 @@ export function deliveryColumns(sql: Sql): Fragment {
 }
 
 /** A summary as `caller` may read it. */
-export function maskDelivery<T extends DeliverySummary>(caller: Caller, row: T): T {
+export function maskDelivery<T extends DeliverySummary>(
+  caller: Caller,
+  row: T,
+): T {
   return isMasked(caller) ? { ...row, remoteAddress: null } : row;
 }
 
@@ -84,7 +87,8 @@ function searchDeliveries(sql: Sql, text: string): Fragment {
     sql`d.body_sha256 = ${lower}`,
     sql`d.fingerprint = ${lower}`,
   ];
-  if (UUID.test(text)) matches.push(sql`d.id = ${lower}::uuid`, sql`d.event_id = ${lower}::uuid`);
+  if (UUID.test(text))
+    matches.push(sql`d.id = ${lower}::uuid`, sql`d.event_id = ${lower}::uuid`);
   return anyOf(sql, matches);
 }
 
@@ -105,9 +109,13 @@ export async function listDeliveries(
     ...equalTo(sql, 'd.provider', filters.provider),
     ...equalTo(sql, 'd.outcome', filters.outcome),
     ...equalTo(sql, 'd.reason', filters.reason),
-    ...(filters.eventId === undefined ? [] : [sql`d.event_id = ${filters.eventId}::uuid`]),
+    ...(filters.eventId === undefined
+      ? []
+      : [sql`d.event_id = ${filters.eventId}::uuid`]),
     ...within(sql, 'd.received_at', filters),
-    ...(filters.search === undefined ? [] : [searchDeliveries(sql, filters.search)]),
+    ...(filters.search === undefined
+      ? []
+      : [searchDeliveries(sql, filters.search)]),
     ...afterCursor(sql, page.cursor, 'd.received_at', 'd.id'),
   ]);
   const rows = await sql<DeliverySummary[]>`
@@ -117,6 +125,12 @@ export async function listDeliveries(
     order by d.received_at desc, d.id desc
     limit ${page.limit + 1}
   `;
-  const result = toPage(rows, page.limit, (row) => ({ at: row.receivedAt, id: row.id }));
-  return { ...result, items: result.items.map((row) => maskDelivery(caller, row)) };
+  const result = toPage(rows, page.limit, (row) => ({
+    at: row.receivedAt,
+    id: row.id,
+  }));
+  return {
+    ...result,
+    items: result.items.map((row) => maskDelivery(caller, row)),
+  };
 }

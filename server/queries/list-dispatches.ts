@@ -54,8 +54,12 @@ export function dispatchColumns(sql: Sql): Fragment {
 
 function searchDispatches(sql: Sql, text: string): Fragment {
   const lower = text.toLowerCase();
-  const matches = [sql`e.correlation_key = ${lower}`, sql`e.provider_event_id = ${lower}`];
-  if (UUID.test(text)) matches.push(sql`x.id = ${lower}::uuid`, sql`x.event_id = ${lower}::uuid`);
+  const matches = [
+    sql`e.correlation_key = ${lower}`,
+    sql`e.provider_event_id = ${lower}`,
+  ];
+  if (UUID.test(text))
+    matches.push(sql`x.id = ${lower}::uuid`, sql`x.event_id = ${lower}::uuid`);
   return anyOf(sql, matches);
 }
 
@@ -72,9 +76,13 @@ export async function listDispatches(
     ...equalTo(sql, 'x.branch_id', filters.branchId),
     ...equalTo(sql, 'x.status', filters.status),
     ...equalTo(sql, 'x.handler', filters.handler),
-    ...(filters.eventId === undefined ? [] : [sql`x.event_id = ${filters.eventId}::uuid`]),
+    ...(filters.eventId === undefined
+      ? []
+      : [sql`x.event_id = ${filters.eventId}::uuid`]),
     ...within(sql, 'x.created_at', filters),
-    ...(filters.search === undefined ? [] : [searchDispatches(sql, filters.search)]),
+    ...(filters.search === undefined
+      ? []
+      : [searchDispatches(sql, filters.search)]),
     ...afterCursor(sql, page.cursor, 'x.created_at', 'x.id'),
   ]);
   const rows = await sql<DispatchSummary[]>`

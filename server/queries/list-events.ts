@@ -68,7 +68,9 @@ export function toEventSummary(caller: Caller, row: EventRow): EventSummary {
   return {
     ...row,
     amount: formatMinor(row.amountMinor, row.currency),
-    payerAccountId: isMasked(caller) ? maskAccountId(row.payerAccountId) : row.payerAccountId,
+    payerAccountId: isMasked(caller)
+      ? maskAccountId(row.payerAccountId)
+      : row.payerAccountId,
   };
 }
 
@@ -93,7 +95,11 @@ export async function listEvents(
   const resolved =
     filters.resolved === undefined
       ? []
-      : [filters.resolved ? sql`e.tenant_id is not null` : sql`e.tenant_id is null`];
+      : [
+          filters.resolved
+            ? sql`e.tenant_id is not null`
+            : sql`e.tenant_id is null`,
+        ];
   const where = allOf(sql, [
     tenantScope(sql, caller, 'e.tenant_id'),
     ...equalTo(sql, 'e.tenant_id', filters.tenantId),
@@ -102,7 +108,9 @@ export async function listEvents(
     ...equalTo(sql, 'e.kind', filters.kind),
     ...resolved,
     ...within(sql, 'e.created_at', filters),
-    ...(filters.search === undefined ? [] : [searchEvents(sql, filters.search)]),
+    ...(filters.search === undefined
+      ? []
+      : [searchEvents(sql, filters.search)]),
     ...afterCursor(sql, page.cursor, 'e.created_at', 'e.id'),
   ]);
   const rows = await sql<EventRow[]>`
@@ -112,6 +120,12 @@ export async function listEvents(
     order by e.created_at desc, e.id desc
     limit ${page.limit + 1}
   `;
-  const result = toPage(rows, page.limit, (row) => ({ at: row.createdAt, id: row.id }));
-  return { ...result, items: result.items.map((row) => toEventSummary(caller, row)) };
+  const result = toPage(rows, page.limit, (row) => ({
+    at: row.createdAt,
+    id: row.id,
+  }));
+  return {
+    ...result,
+    items: result.items.map((row) => toEventSummary(caller, row)),
+  };
 }

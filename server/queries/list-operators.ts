@@ -11,10 +11,14 @@ export async function listOperators(
   page: PageRequest,
 ): Promise<Page<OperatorView>> {
   const conditions = [
-    ...(filters.disabled === undefined ? [] : [sql`o.disabled = ${filters.disabled}`]),
+    ...(filters.disabled === undefined
+      ? []
+      : [sql`o.disabled = ${filters.disabled}`]),
     ...(filters.search === undefined
       ? []
-      : [sql`o.username like ${`%${escapeLike(filters.search.toLowerCase())}%`}`]),
+      : [
+          sql`o.username like ${`%${escapeLike(filters.search.toLowerCase())}%`}`,
+        ]),
     ...afterCursor(sql, page.cursor, 'o.created_at', 'o.id'),
   ];
   const rows = await sql<OperatorView[]>`

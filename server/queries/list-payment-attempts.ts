@@ -59,7 +59,9 @@ export async function listPaymentAttempts(
     ...equalTo(sql, 'a.branch_id', filters.branchId),
     ...equalTo(sql, 'a.purpose', filters.purpose),
     ...within(sql, 'a.created_at', filters),
-    ...(filters.search === undefined ? [] : [searchAttempts(sql, filters.search)]),
+    ...(filters.search === undefined
+      ? []
+      : [searchAttempts(sql, filters.search)]),
     ...afterCursor(sql, page.cursor, 'a.created_at', 'a.id'),
   ]);
   const rows = await sql<Omit<AttemptSummary, 'amount'>[]>`
@@ -78,7 +80,10 @@ export async function listPaymentAttempts(
     order by a.created_at desc, a.id desc
     limit ${page.limit + 1}
   `;
-  const result = toPage(rows, page.limit, (row) => ({ at: row.createdAt, id: row.id }));
+  const result = toPage(rows, page.limit, (row) => ({
+    at: row.createdAt,
+    id: row.id,
+  }));
   return {
     ...result,
     items: result.items.map((row) => ({

@@ -13,7 +13,11 @@ export async function listTokens(
   const revoked =
     filters.revoked === undefined
       ? []
-      : [filters.revoked ? sql`t.revoked_at is not null` : sql`t.revoked_at is null`];
+      : [
+          filters.revoked
+            ? sql`t.revoked_at is not null`
+            : sql`t.revoked_at is null`,
+        ];
   const search =
     filters.search === undefined
       ? []
@@ -31,4 +35,3 @@ export async function listTokens(
   `;
   return toPage(rows, page.limit, (row) => ({ at: row.createdAt, id: row.id }));
 }
-

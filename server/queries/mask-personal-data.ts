@@ -28,7 +28,8 @@ export function maskAccountId(accountId: string | null): string | null {
 export function maskPersonalData(value: unknown, depth = 0): unknown {
   // Stored JSON is written by the gateway and shallow; the bound is a guard.
   if (depth > 32 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => maskPersonalData(item, depth + 1));
+  if (Array.isArray(value))
+    return value.map((item) => maskPersonalData(item, depth + 1));
   const masked: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     masked[key] =
@@ -40,7 +41,9 @@ export function maskPersonalData(value: unknown, depth = 0): unknown {
 }
 
 /** Request headers as a viewer sees them: names, and only harmless values. */
-export function maskHeaders(headers: Record<string, string>): Record<string, string> {
+export function maskHeaders(
+  headers: Record<string, string>,
+): Record<string, string> {
   const masked: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     masked[name] = PLAIN_HEADERS.has(name) ? value : MASK;

@@ -11,17 +11,22 @@ export type PageRequest = { cursor?: Cursor; limit: number };
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
 // What PostgreSQL writes for a timestamptz in JSON, microseconds included.
-const PG_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/;
+const PG_INSTANT =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/;
 
 /** Opaque to callers: base64url of the JSON pair. */
 export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString(
+    'base64url',
+  );
 }
 
 /** The cursor a page handed out, or null for anything else. */
 export function decodeCursor(text: string): Cursor | null {
   try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(
+      Buffer.from(text, 'base64url').toString('utf8'),
+    );
     if (!Array.isArray(value) || value.length !== 2) return null;
     const [at, id] = value as unknown[];
     if (typeof at !== 'string' || !PG_INSTANT.test(at)) return null;
@@ -53,7 +58,11 @@ export function afterCursor(
  * A page from rows fetched with `limit + 1`: the extra row only says that
  * another page exists.
  */
-export function toPage<T>(rows: readonly T[], limit: number, key: (row: T) => Cursor): Page<T> {
+export function toPage<T>(
+  rows: readonly T[],
+  limit: number,
+  key: (row: T) => Cursor,
+): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const more = rows.length > limit && last !== undefined;

@@ -4,7 +4,11 @@ import type { Sql } from '../../db/client';
 import { type Caller, canSeeTenant } from '../auth/caller';
 import { recordAudit } from '../audit/record-audit';
 import type { DispatchRoutes } from '../dispatch/registry';
-import { type DeliveryRecord, type Recorded, recordDelivery } from '../ingest/record-delivery';
+import {
+  type DeliveryRecord,
+  type Recorded,
+  recordDelivery,
+} from '../ingest/record-delivery';
 import { interpretBakongBody } from '../providers/bakong/interpret-body';
 
 export type Reprocessed = Recorded & {
@@ -45,7 +49,12 @@ type Stored = {
  */
 export async function reprocessDelivery(
   sql: Sql,
-  input: { id: string; caller: Caller; dispatch: DispatchRoutes; requestId: string | null },
+  input: {
+    id: string;
+    caller: Caller;
+    dispatch: DispatchRoutes;
+    requestId: string | null;
+  },
 ): Promise<ReprocessResult> {
   const [stored] = await sql<Stored[]>`
     select d.id, d.provider, d.method, d.headers, d.message_id as "messageId",
@@ -64,8 +73,10 @@ export async function reprocessDelivery(
     stored.secretId !== null &&
     stored.body !== null &&
     !stored.bodyTruncated;
-  if (!verified || stored.body === null) return { ok: false, reason: 'never_verified' };
-  if (stored.provider !== 'BAKONG') return { ok: false, reason: 'unknown_provider' };
+  if (!verified || stored.body === null)
+    return { ok: false, reason: 'never_verified' };
+  if (stored.provider !== 'BAKONG')
+    return { ok: false, reason: 'unknown_provider' };
 
   const body = stored.body;
   const interpretation = interpretBakongBody(body);
@@ -96,7 +107,10 @@ export async function reprocessDelivery(
     ? null
     : {
         kind: 'quarantined_delivery',
-        detail: { reason: interpretation.reason, detail: interpretation.detail ?? null },
+        detail: {
+          reason: interpretation.reason,
+          detail: interpretation.detail ?? null,
+        },
       };
 
   const value = await sql.begin(async (tx) => {

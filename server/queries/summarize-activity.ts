@@ -1,5 +1,9 @@
 import type { Sql } from '../../db/client';
-import { ANOMALY_STATUSES, DELIVERY_OUTCOMES, DISPATCH_STATUSES } from '../../db/schema';
+import {
+  ANOMALY_STATUSES,
+  DELIVERY_OUTCOMES,
+  DISPATCH_STATUSES,
+} from '../../db/schema';
 import type { Caller } from '../auth/caller';
 import { allOf, equalTo, within } from './conditions';
 import { tenantScope } from './tenant-scope';
@@ -11,7 +15,10 @@ export type ActivityOverview = {
   window: { from: string; to: string; bucketSeconds: number };
   deliveries: { total: number; byOutcome: Counts<Outcome> };
   events: { total: number; resolved: number; unresolved: number };
-  dispatches: { total: number; byStatus: Counts<(typeof DISPATCH_STATUSES)[number]> };
+  dispatches: {
+    total: number;
+    byStatus: Counts<(typeof DISPATCH_STATUSES)[number]>;
+  };
   /** Anomalies opened in the window, and the open ones among them by kind. */
   anomalies: {
     total: number;
@@ -25,12 +32,24 @@ export type ActivityOverview = {
 export type ActivityFilters = { tenantId?: string; branchId?: string };
 
 /** Bucket sizes a chart can use, smallest first. */
-const BUCKETS = [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400];
+const BUCKETS = [
+  60,
+  300,
+  900,
+  1800,
+  3600,
+  3 * 3600,
+  6 * 3600,
+  12 * 3600,
+  86_400,
+];
 const MAX_BUCKETS = 60;
 
 /** The smallest bucket that draws the window in at most 60 bars. */
 export function bucketSecondsFor(windowMs: number): number {
-  const fits = BUCKETS.find((seconds) => windowMs / (seconds * 1000) <= MAX_BUCKETS);
+  const fits = BUCKETS.find(
+    (seconds) => windowMs / (seconds * 1000) <= MAX_BUCKETS,
+  );
   return fits ?? Math.ceil(windowMs / 1000 / MAX_BUCKETS);
 }
 
@@ -50,8 +69,13 @@ export async function summarizeActivity(
   window: { from: Date; to: Date },
   filters: ActivityFilters,
 ): Promise<ActivityOverview> {
-  const range = { from: window.from.toISOString(), to: window.to.toISOString() };
-  const bucketSeconds = bucketSecondsFor(window.to.getTime() - window.from.getTime());
+  const range = {
+    from: window.from.toISOString(),
+    to: window.to.toISOString(),
+  };
+  const bucketSeconds = bucketSecondsFor(
+    window.to.getTime() - window.from.getTime(),
+  );
   const where = (tenant: string, branch: string, time: string) =>
     allOf(sql, [
       tenantScope(sql, caller, tenant),
@@ -60,14 +84,15 @@ export async function summarizeActivity(
       ...within(sql, time, range),
     ]);
 
-  const [deliveries, series, events, dispatches, anomalies] = await Promise.all([
-    sql<{ outcome: Outcome; count: number }[]>`
+  const [deliveries, series, events, dispatches, anomalies] = await Promise.all(
+    [
+      sql<{ outcome: Outcome; count: number }[]>`
       select d.outcome, count(*)::int as count
       from deliveries d left join events e on e.id = d.event_id
       where ${where('e.tenant_id', 'e.branch_id', 'd.received_at')}
       group by d.outcome
     `,
-    sql<{ bucketMs: number; outcome: Outcome; count: number }[]>`
+      sql<{ bucketMs: number; outcome: Outcome; count: number }[]>`
       select
         (extract(epoch from date_bin(
           make_interval(secs => ${bucketSeconds}), d.received_at, ${range.from}::timestamptz
@@ -77,25 +102,32 @@ export async function summarizeActivity(
       where ${where('e.tenant_id', 'e.branch_id', 'd.received_at')}
       group by 1, 2
     `,
-    sql<{ resolved: boolean; count: number }[]>`
+      sql<{ resolved: boolean; count: number }[]>`
       select e.tenant_id is not null as resolved, count(*)::int as count
       from events e
       where ${where('e.tenant_id', 'e.branch_id', 'e.created_at')}
       group by 1
     `,
-    sql<{ status: (typeof DISPATCH_STATUSES)[number]; count: number }[]>`
+      sql<{ status: (typeof DISPATCH_STATUSES)[number]; count: number }[]>`
       select x.status, count(*)::int as count
       from dispatches x
       where ${where('x.tenant_id', 'x.branch_id', 'x.created_at')}
       group by x.status
     `,
-    sql<{ status: (typeof ANOMALY_STATUSES)[number]; kind: string; count: number }[]>`
+      sql<
+        {
+          status: (typeof ANOMALY_STATUSES)[number];
+          kind: string;
+          count: number;
+        }[]
+      >`
       select a.status, a.kind, count(*)::int as count
       from anomalies a
       where ${where('a.tenant_id', 'a.branch_id', 'a.opened_at')}
       group by 1, 2
     `,
-  ]);
+    ],
+  );
 
   const byOutcome = zeros(DELIVERY_OUTCOMES);
   for (const row of deliveries) byOutcome[row.outcome] = row.count;
@@ -125,7 +157,8 @@ export async function summarizeActivity(
   const openByKind: Record<string, number> = {};
   for (const row of anomalies) {
     anomalyStatus[row.status] += row.count;
-    if (row.status === 'open') openByKind[row.kind] = (openByKind[row.kind] ?? 0) + row.count;
+    if (row.status === 'open')
+      openByKind[row.kind] = (openByKind[row.kind] ?? 0) + row.count;
   }
 
   const sum = (counts: Record<string, number>) =>
@@ -135,7 +168,11 @@ export async function summarizeActivity(
     deliveries: { total: sum(byOutcome), byOutcome },
     events: { total: resolved + unresolved, resolved, unresolved },
     dispatches: { total: sum(byStatus), byStatus },
-    anomalies: { total: sum(anomalyStatus), byStatus: anomalyStatus, openByKind },
+    anomalies: {
+      total: sum(anomalyStatus),
+      byStatus: anomalyStatus,
+      openByKind,
+    },
     series: bars,
   };
 }

@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 
 import { createSql, type Sql } from '../../db/client';
-import { createDatabaseOn, type ScratchDatabase } from '../../db/scratch-database';
+import {
+  createDatabaseOn,
+  type ScratchDatabase,
+} from '../../db/scratch-database';
 import { seedThreeTenants } from '../../test/seed-three-tenants';
 import { ADMIN, callerFor, tokenCaller } from '../../test/trpc-harness';
 import type { Caller } from '../auth/caller';
@@ -48,42 +51,48 @@ type ListCase = {
 const LISTS: Record<string, ListCase> = {
   'deliveries.list': {
     list: (caller, input) => callerFor(caller, sql).deliveries.list(input),
-    expected: (tenants) => idsOf(sql`
+    expected: (tenants) =>
+      idsOf(sql`
       select d.id from deliveries d left join events e on e.id = d.event_id
       where ${scope(tenants, 'e.tenant_id')} order by d.received_at desc, d.id desc
     `),
   },
   'events.list': {
     list: (caller, input) => callerFor(caller, sql).events.list(input),
-    expected: (tenants) => idsOf(sql`
+    expected: (tenants) =>
+      idsOf(sql`
       select id from events where ${scope(tenants, 'tenant_id')}
       order by created_at desc, id desc
     `),
   },
   'dispatches.list': {
     list: (caller, input) => callerFor(caller, sql).dispatches.list(input),
-    expected: (tenants) => idsOf(sql`
+    expected: (tenants) =>
+      idsOf(sql`
       select id from dispatches where ${scope(tenants, 'tenant_id')}
       order by created_at desc, id desc
     `),
   },
   'anomalies.list': {
     list: (caller, input) => callerFor(caller, sql).anomalies.list(input),
-    expected: (tenants) => idsOf(sql`
+    expected: (tenants) =>
+      idsOf(sql`
       select id from anomalies where ${scope(tenants, 'tenant_id')}
       order by opened_at desc, id desc
     `),
   },
   'paymentAttempts.list': {
     list: (caller, input) => callerFor(caller, sql).paymentAttempts.list(input),
-    expected: (tenants) => idsOf(sql`
+    expected: (tenants) =>
+      idsOf(sql`
       select id from payment_attempts where ${scope(tenants, 'tenant_id')}
       order by created_at desc, id desc
     `),
   },
   'auditLog.list': {
     list: (caller, input) => callerFor(caller, sql).auditLog.list(input),
-    expected: (tenants) => idsOf(sql`
+    expected: (tenants) =>
+      idsOf(sql`
       select id from audit_entries where ${scope(tenants, 'tenant_id')}
       order by at desc, id desc
     `),
@@ -106,7 +115,12 @@ async function idsOf(query: Promise<{ id: string }[]>): Promise<string[]> {
 }
 
 /** Pages through a list to its end, bounded in case a cursor never ends. */
-async function everyPage(list: Lister, caller: Caller, limit: number, range = {}) {
+async function everyPage(
+  list: Lister,
+  caller: Caller,
+  limit: number,
+  range = {},
+) {
   const items: Listed[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 1000; page += 1) {
@@ -157,7 +171,9 @@ describe('lists over three tenants', () => {
   it("a filter naming another tenant finds nothing, even by that tenant's md5", async () => {
     const a = callerFor(operatorA, sql);
     expect((await a.events.list({ tenantId: 'tenant-b' })).items).toEqual([]);
-    expect((await a.deliveries.list({ tenantId: 'tenant-b' })).items).toEqual([]);
+    expect((await a.deliveries.list({ tenantId: 'tenant-b' })).items).toEqual(
+      [],
+    );
     const [b] = await sql<{ md5: string }[]>`
       select correlation_key as md5 from events where tenant_id = 'tenant-b' limit 1
     `;
@@ -168,17 +184,28 @@ describe('lists over three tenants', () => {
   });
 
   it('events with no tenant are listed for an admin only', async () => {
-    const waiting = await everyPage(LISTS['events.list']!.list, operatorOfAll, 200);
+    const waiting = await everyPage(
+      LISTS['events.list']!.list,
+      operatorOfAll,
+      200,
+    );
     expect(waiting.some((item) => item.tenantId === null)).toBe(false);
-    const unresolved = await callerFor(ADMIN, sql).events.list({ resolved: false, limit: 200 });
+    const unresolved = await callerFor(ADMIN, sql).events.list({
+      resolved: false,
+      limit: 200,
+    });
     expect(unresolved.items.length).toBe(200);
     expect(unresolved.items.every((item) => item.tenantId === null)).toBe(true);
   });
 
   it('a viewer reads payer account ids masked', async () => {
     const page = await callerFor(viewerBC, sql).events.list({ limit: 20 });
-    expect(page.items.every((item) => item.payerAccountId?.includes('***@aba'))).toBe(true);
-    const anomalies = await callerFor(viewerBC, sql).anomalies.list({ limit: 200 });
+    expect(
+      page.items.every((item) => item.payerAccountId?.includes('***@aba')),
+    ).toBe(true);
+    const anomalies = await callerFor(viewerBC, sql).anomalies.list({
+      limit: 200,
+    });
     expect(JSON.stringify(anomalies)).not.toMatch(/payer\d+@/);
   });
 
@@ -195,45 +222,73 @@ describe('stats.overview', () => {
     it(`agrees with the rows the ${who} can list`, async () => {
       const overview = await callerFor(caller, sql).stats.overview({});
       const range = { from: overview.window.from, to: overview.window.to };
-      expect(Date.parse(range.to) - Date.parse(range.from)).toBe(24 * 3600 * 1000);
+      expect(Date.parse(range.to) - Date.parse(range.from)).toBe(
+        24 * 3600 * 1000,
+      );
 
-      const deliveries = await everyPage(LISTS['deliveries.list']!.list, caller, 200, range);
+      const deliveries = await everyPage(
+        LISTS['deliveries.list']!.list,
+        caller,
+        200,
+        range,
+      );
       expect(deliveries.length).toBeGreaterThan(500);
       expect(overview.deliveries.total).toBe(deliveries.length);
       const byOutcome: Record<string, number> = {};
       for (const row of deliveries as unknown as { outcome: string }[]) {
         byOutcome[row.outcome] = (byOutcome[row.outcome] ?? 0) + 1;
       }
-      for (const [outcome, count] of Object.entries(overview.deliveries.byOutcome)) {
+      for (const [outcome, count] of Object.entries(
+        overview.deliveries.byOutcome,
+      )) {
         expect(count, outcome).toBe(byOutcome[outcome] ?? 0);
       }
       const charted = overview.series.reduce((sum, bar) => sum + bar.total, 0);
       expect(charted).toBe(deliveries.length);
       expect(overview.series).toHaveLength(48);
       for (const bar of overview.series) {
-        const parts = bar.accepted + bar.duplicate + bar.quarantined + bar.rejected;
+        const parts =
+          bar.accepted + bar.duplicate + bar.quarantined + bar.rejected;
         expect(parts).toBe(bar.total);
       }
 
-      const events = await everyPage(LISTS['events.list']!.list, caller, 200, range);
+      const events = await everyPage(
+        LISTS['events.list']!.list,
+        caller,
+        200,
+        range,
+      );
       expect(overview.events.total).toBe(events.length);
       expect(overview.events.unresolved).toBe(
         events.filter((event) => event.tenantId === null).length,
       );
-      const dispatches = await everyPage(LISTS['dispatches.list']!.list, caller, 200, range);
+      const dispatches = await everyPage(
+        LISTS['dispatches.list']!.list,
+        caller,
+        200,
+        range,
+      );
       expect(overview.dispatches.total).toBe(dispatches.length);
-      const anomalies = await everyPage(LISTS['anomalies.list']!.list, caller, 200, range);
+      const anomalies = await everyPage(
+        LISTS['anomalies.list']!.list,
+        caller,
+        200,
+        range,
+      );
       expect(overview.anomalies.total).toBe(anomalies.length);
       const open = anomalies.filter(
-        (anomaly) => (anomaly as unknown as { status: string }).status === 'open',
+        (anomaly) =>
+          (anomaly as unknown as { status: string }).status === 'open',
       ).length;
       const openByKind = Object.values(overview.anomalies.openByKind);
       expect(openByKind.reduce((sum, count) => sum + count, 0)).toBe(open);
     });
   }
 
-  it("is all zeros for a filter naming another tenant", async () => {
-    const overview = await callerFor(operatorA, sql).stats.overview({ tenantId: 'tenant-b' });
+  it('is all zeros for a filter naming another tenant', async () => {
+    const overview = await callerFor(operatorA, sql).stats.overview({
+      tenantId: 'tenant-b',
+    });
     expect(overview.deliveries.total).toBe(0);
     expect(overview.events.total).toBe(0);
     expect(overview.dispatches.total).toBe(0);
@@ -244,10 +299,16 @@ describe('stats.overview', () => {
   it('refuses a window longer than 31 days or running backwards', async () => {
     const stats = callerFor(operatorA, sql).stats;
     await expect(
-      stats.overview({ from: '2026-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' }),
+      stats.overview({
+        from: '2026-01-01T00:00:00Z',
+        to: '2026-03-01T00:00:00Z',
+      }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(
-      stats.overview({ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' }),
+      stats.overview({
+        from: '2026-01-02T00:00:00Z',
+        to: '2026-01-01T00:00:00Z',
+      }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 });

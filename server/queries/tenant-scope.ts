@@ -11,7 +11,11 @@ import type { Caller } from '../auth/caller';
  * are for an admin over all tenants only, since they can hold any
  * tenant's data.
  */
-export function tenantScope(sql: Sql, caller: Caller, column: string): Fragment {
+export function tenantScope(
+  sql: Sql,
+  caller: Caller,
+  column: string,
+): Fragment {
   if (caller.role === 'admin' && caller.tenants === 'all') return sql`true`;
   if (caller.tenants === 'all') return sql`${sql(column)} is not null`;
   return sql`${sql(column)} = any(${[...caller.tenants]}::text[])`;

@@ -11,7 +11,10 @@ let database: Awaited<ReturnType<typeof createDatabaseOn>>;
 let sql: ReturnType<typeof createSql>;
 beforeAll(async () => {
   // A database of its own: pruning must not touch other files' rows.
-  database = await createDatabaseOn(inject('serverUrl'), `gw_retention_${randomBytes(4).toString('hex')}`);
+  database = await createDatabaseOn(
+    inject('serverUrl'),
+    `gw_retention_${randomBytes(4).toString('hex')}`,
+  );
   sql = createSql(database.url, { max: 2 });
 });
 afterAll(async () => {
@@ -36,10 +39,15 @@ it('prunes only what is old: bodies past their days, refused rows past theirs', 
   const oldRejected = await delivery('rejected', 31);
   const newRejected = await delivery('rejected', 29);
 
-  const pruned = await pruneRetention(sql, { rawBodyDays: 90, rejectedDays: 30 });
+  const pruned = await pruneRetention(sql, {
+    rawBodyDays: 90,
+    rejectedDays: 30,
+  });
   expect(pruned).toEqual({ bodiesPruned: 1, rejectedDeleted: 1 });
 
-  const rows = await sql<{ id: string; body: Buffer | null; body_sha256: string }[]>`
+  const rows = await sql<
+    { id: string; body: Buffer | null; body_sha256: string }[]
+  >`
     select id, body, body_sha256 from deliveries
   `;
   const byId = new Map(rows.map((row) => [row.id, row]));
@@ -49,7 +57,9 @@ it('prunes only what is old: bodies past their days, refused rows past theirs', 
   expect(byId.has(oldRejected)).toBe(false);
   expect(byId.get(newRejected)?.body).not.toBeNull();
 
-  expect(await pruneRetention(sql, { rawBodyDays: 90, rejectedDays: 30 })).toEqual({
+  expect(
+    await pruneRetention(sql, { rawBodyDays: 90, rejectedDays: 30 }),
+  ).toEqual({
     bodiesPruned: 0,
     rejectedDeleted: 0,
   });

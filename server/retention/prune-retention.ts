@@ -19,7 +19,10 @@ const MAX_BATCHES = 50;
  * body's size and sha256, and its event; only the bytes go. The audit log
  * is never pruned by the application.
  */
-export async function pruneRetention(sql: Sql, policy: RetentionPolicy): Promise<Pruned> {
+export async function pruneRetention(
+  sql: Sql,
+  policy: RetentionPolicy,
+): Promise<Pruned> {
   let bodiesPruned = 0;
   for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
     const rows = await sql`

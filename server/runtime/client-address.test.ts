@@ -6,7 +6,8 @@ import { createAddressResolver } from './client-address';
 
 const request = (peer: string, forwardedFor?: string) =>
   ({
-    headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+    headers:
+      forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
     socket: { remoteAddress: peer },
     connection: { remoteAddress: peer },
   }) as unknown as IncomingMessage;
@@ -30,6 +31,8 @@ describe('the caller address', () => {
   it('skips a client-written hop before the trusted proxy', () => {
     const resolve = createAddressResolver(['loopback']);
     // The client wrote 1.1.1.1 itself; the proxy appended its real address.
-    expect(resolve(request('127.0.0.1', '1.1.1.1, 198.51.100.9'))).toBe('198.51.100.9');
+    expect(resolve(request('127.0.0.1', '1.1.1.1, 198.51.100.9'))).toBe(
+      '198.51.100.9',
+    );
   });
 });

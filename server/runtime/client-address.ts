@@ -11,7 +11,9 @@ export type AddressResolver = (req: IncomingMessage) => string;
  * `trusted` takes addresses, CIDR ranges and proxy-addr's names
  * (`loopback`, `linklocal`, `uniquelocal`).
  */
-export function createAddressResolver(trusted: readonly string[]): AddressResolver {
+export function createAddressResolver(
+  trusted: readonly string[],
+): AddressResolver {
   const trust = proxyAddr.compile([...trusted]);
   return (req) => {
     try {

@@ -29,7 +29,10 @@ export async function ensureSecrets(
   const file = secretFilePath(config.dataDir);
   const existing = await readFile(file, 'utf8').catch(() => null);
   if (existing !== null && existing.trim().startsWith('whsec_')) {
-    log.info({ secretFile: file }, `verifying with the generated secret in ${file}`);
+    log.info(
+      { secretFile: file },
+      `verifying with the generated secret in ${file}`,
+    );
     return [existing.trim()];
   }
   const secret = `whsec_${randomBytes(32).toString('base64')}`;

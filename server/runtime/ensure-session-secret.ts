@@ -34,7 +34,10 @@ export async function ensureSessionSecret(
   const secret = randomBytes(48).toString('base64url');
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, `${secret}\n`, { mode: 0o600 });
-  log.info({ sessionSecretFile: file }, `generated a session secret in ${file}`);
+  log.info(
+    { sessionSecretFile: file },
+    `generated a session secret in ${file}`,
+  );
   return secret;
 }
 

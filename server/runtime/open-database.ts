@@ -15,7 +15,10 @@ export type OpenedDatabase = {
  * embedded PostgreSQL with its data under the data folder, so that a fresh
  * clone runs with no setup at all.
  */
-export async function openDatabase(config: Config, log: Logger): Promise<OpenedDatabase> {
+export async function openDatabase(
+  config: Config,
+  log: Logger,
+): Promise<OpenedDatabase> {
   if (config.databaseUrl) {
     log.info({ database: redactUrl(config.databaseUrl) }, 'using DATABASE_URL');
     return { url: config.databaseUrl, embedded: false, stop: async () => {} };

@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 import type { AnyProcedure } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { insertTenantRows, type TenantRows, tokenFor } from '../../test/tenant-rows';
+import {
+  insertTenantRows,
+  type TenantRows,
+  tokenFor,
+} from '../../test/tenant-rows';
 import { testSql } from '../../test/ingest-harness';
 import { trpcHttp } from '../../test/trpc-harness';
 import type { Role } from '../auth/caller';
@@ -30,7 +34,10 @@ type Access = {
 const ACCESS: Record<string, Access> = {
   'anomalies.list': { policy: READ },
   'anomalies.byId': { policy: READ, otherTenant: (b) => ({ id: b.anomalyId }) },
-  'anomalies.acknowledge': { policy: ACT, otherTenant: (b) => ({ id: b.anomalyId }) },
+  'anomalies.acknowledge': {
+    policy: ACT,
+    otherTenant: (b) => ({ id: b.anomalyId }),
+  },
   'anomalies.resolve': {
     policy: ACT,
     otherTenant: (b) => ({ id: b.anomalyId, note: 'not yours' }),
@@ -41,10 +48,19 @@ const ACCESS: Record<string, Access> = {
   'auth.me': { policy: READ },
   'auth.changePassword': { policy: READ },
   'deliveries.list': { policy: READ },
-  'deliveries.byId': { policy: READ, otherTenant: (b) => ({ id: b.deliveryId }) },
-  'deliveries.reprocess': { policy: ACT, otherTenant: (b) => ({ id: b.deliveryId }) },
+  'deliveries.byId': {
+    policy: READ,
+    otherTenant: (b) => ({ id: b.deliveryId }),
+  },
+  'deliveries.reprocess': {
+    policy: ACT,
+    otherTenant: (b) => ({ id: b.deliveryId }),
+  },
   'dispatches.list': { policy: READ },
-  'dispatches.retry': { policy: ACT, otherTenant: (b) => ({ id: b.dispatchId }) },
+  'dispatches.retry': {
+    policy: ACT,
+    otherTenant: (b) => ({ id: b.dispatchId }),
+  },
   'events.list': { policy: READ },
   'events.byId': { policy: READ, otherTenant: (b) => ({ id: b.eventId }) },
   'events.replay': { policy: ACT, otherTenant: (b) => ({ id: b.eventId }) },
@@ -54,7 +70,10 @@ const ACCESS: Record<string, Access> = {
   'operators.setPassword': { policy: ADMIN_ONLY },
   'paymentAttempts.list': { policy: READ },
   'paymentAttempts.register': { policy: ['admin', 'service'] },
-  'paymentAttempts.byMd5': { policy: READ, otherTenant: (b) => ({ md5: b.md5 }) },
+  'paymentAttempts.byMd5': {
+    policy: READ,
+    otherTenant: (b) => ({ md5: b.md5 }),
+  },
   'stats.overview': { policy: READ },
   'system.whoami': { policy: READ },
   'tokens.create': { policy: ADMIN_ONLY },
@@ -64,7 +83,10 @@ const ACCESS: Record<string, Access> = {
 
 // The type describes the nested routers; at run time the record is flat,
 // keyed by each procedure's full path.
-const flat = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
+const flat = appRouter._def.procedures as unknown as Record<
+  string,
+  AnyProcedure
+>;
 const procedures = Object.entries(flat).map(([path, procedure]) => ({
   path,
   type: procedure._def.type,
@@ -83,13 +105,18 @@ beforeAll(async () => {
   tenantA = await insertTenantRows(sql, `access-a-${suffix}`);
   tenantB = await insertTenantRows(sql, `access-b-${suffix}`);
   for (const role of READ) {
-    tokens.set(role, await tokenFor(sql, role, role === 'admin' ? 'all' : [tenantA.tenantId!]));
+    tokens.set(
+      role,
+      await tokenFor(sql, role, role === 'admin' ? 'all' : [tenantA.tenantId!]),
+    );
   }
 });
 
 describe('every procedure', () => {
   it('is listed here with its policy, and declares exactly that policy', () => {
-    expect(procedures.map((p) => p.path).sort()).toEqual(Object.keys(ACCESS).sort());
+    expect(procedures.map((p) => p.path).sort()).toEqual(
+      Object.keys(ACCESS).sort(),
+    );
     for (const { path, policy } of procedures) {
       const expected = ACCESS[path]!.policy;
       expect(policy, `${path} declares no policy`).toBeDefined();
@@ -104,44 +131,65 @@ describe('every procedure', () => {
   it.each(procedures.filter((p) => p.policy !== 'public'))(
     '$path is UNAUTHORIZED without credentials',
     async ({ path, type }) => {
-      const { status, json } = await trpcHttp(path, {}, { sql, method: method(type) });
+      const { status, json } = await trpcHttp(
+        path,
+        {},
+        { sql, method: method(type) },
+      );
       expect(status).toBe(401);
       expect(json).toMatchObject({ error: { data: { code: 'UNAUTHORIZED' } } });
     },
   );
 
-  it.each(procedures.filter((p) => p.policy !== 'public' && p.policy!.length < READ.length))(
+  it.each(
+    procedures.filter(
+      (p) => p.policy !== 'public' && p.policy!.length < READ.length,
+    ),
+  )(
     '$path is FORBIDDEN to a role it does not list',
     async ({ path, type, policy }) => {
-      const wrong = READ.filter((role) => !(policy as readonly Role[]).includes(role));
+      const wrong = READ.filter(
+        (role) => !(policy as readonly Role[]).includes(role),
+      );
       for (const role of wrong) {
-        const { status, json } = await trpcHttp(path, {}, {
-          sql,
-          method: method(type),
-          token: tokens.get(role)!,
-        });
+        const { status, json } = await trpcHttp(
+          path,
+          {},
+          {
+            sql,
+            method: method(type),
+            token: tokens.get(role)!,
+          },
+        );
         expect(status, `${path} as ${role}`).toBe(403);
         expect(json).toMatchObject({ error: { data: { code: 'FORBIDDEN' } } });
       }
     },
   );
 
-  const scoped = Object.entries(ACCESS).filter(([, access]) => access.otherTenant);
+  const scoped = Object.entries(ACCESS).filter(
+    ([, access]) => access.otherTenant,
+  );
 
   it.each(scoped)(
     "%s is NOT_FOUND for another tenant's row, for every role it admits",
     async (path, access) => {
       const type = procedures.find((p) => p.path === path)!.type;
       const admitted = READ.filter(
-        (role) => role !== 'admin' && (access.policy as readonly Role[]).includes(role),
+        (role) =>
+          role !== 'admin' && (access.policy as readonly Role[]).includes(role),
       );
       expect(admitted.length).toBeGreaterThan(0);
       for (const role of admitted) {
-        const { status, json } = await trpcHttp(path, access.otherTenant!(tenantB), {
-          sql,
-          method: method(type),
-          token: tokens.get(role)!,
-        });
+        const { status, json } = await trpcHttp(
+          path,
+          access.otherTenant!(tenantB),
+          {
+            sql,
+            method: method(type),
+            token: tokens.get(role)!,
+          },
+        );
         expect(json, `${path} as ${role}`).toMatchObject({
           error: { data: { code: 'NOT_FOUND' } },
         });
@@ -150,16 +198,17 @@ describe('every procedure', () => {
     },
   );
 
-  it.each(scoped.filter(([path]) => procedures.find((p) => p.path === path)?.type === 'query'))(
-    '%s answers the same caller for its own tenant',
-    async (path, access) => {
-      const { status } = await trpcHttp(path, access.otherTenant!(tenantA), {
-        sql,
-        token: tokens.get('viewer')!,
-      });
-      expect(status).toBe(200);
-    },
-  );
+  it.each(
+    scoped.filter(
+      ([path]) => procedures.find((p) => p.path === path)?.type === 'query',
+    ),
+  )('%s answers the same caller for its own tenant', async (path, access) => {
+    const { status } = await trpcHttp(path, access.otherTenant!(tenantA), {
+      sql,
+      token: tokens.get('viewer')!,
+    });
+    expect(status).toBe(200);
+  });
 });
 
 describe('a list', () => {
@@ -186,7 +235,10 @@ describe('rows with no tenant yet', () => {
     ] as const) {
       const hidden = await trpcHttp(path, input, { sql, token: operatorOfAll });
       expect(hidden.status, path).toBe(404);
-      const shown = await trpcHttp(path, input, { sql, token: tokens.get('admin')! });
+      const shown = await trpcHttp(path, input, {
+        sql,
+        token: tokens.get('admin')!,
+      });
       expect(shown.status, path).toBe(200);
     }
   });

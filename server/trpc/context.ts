@@ -63,11 +63,17 @@ export function getContextDeps(): ContextDeps {
       dispatch: getRegistry().routes,
     };
     secretLookedForAt = Date.now();
-  } else if (processDeps.sessionSecret === undefined && Date.now() - secretLookedForAt > 5000) {
+  } else if (
+    processDeps.sessionSecret === undefined &&
+    Date.now() - secretLookedForAt > 5000
+  ) {
     // On the embedded default the secret file may be written after this
     // process started (by `npm run operator:create`): look again now and then.
     secretLookedForAt = Date.now();
-    processDeps = { ...processDeps, sessionSecret: readSessionSecret(getConfig().dataDir) };
+    processDeps = {
+      ...processDeps,
+      sessionSecret: readSessionSecret(getConfig().dataDir),
+    };
   }
   return processDeps;
 }

@@ -7,7 +7,10 @@ import { type Cursor, decodeCursor, type PageRequest } from '../queries/page';
 /** Modula's tenant and branch ids: opaque, 1 to 64 of A-Z a-z 0-9 _ -. */
 export const opaqueId = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 characters of A-Z a-z 0-9 _ -');
+  .regex(
+    /^[A-Za-z0-9_-]{1,64}$/,
+    'must be 1 to 64 characters of A-Z a-z 0-9 _ -',
+  );
 
 export const instant = z.iso.datetime({ offset: true });
 
@@ -16,7 +19,11 @@ export const role = z.enum(ROLES);
 /** Every tenant, or a list of them. */
 export const tenants = z.union([
   z.literal('all'),
-  z.array(opaqueId).min(1).max(100).transform((list) => [...new Set(list)]),
+  z
+    .array(opaqueId)
+    .min(1)
+    .max(100)
+    .transform((list) => [...new Set(list)]),
 ]);
 
 /** An operator's note on what they did and why. */
@@ -39,7 +46,10 @@ const cursor = z
   .transform((text, ctx): Cursor => {
     const decoded = decodeCursor(text);
     if (decoded === null) {
-      ctx.addIssue({ code: 'custom', message: 'is not a cursor a list returned' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'is not a cursor a list returned',
+      });
       return z.NEVER;
     }
     return decoded;
@@ -59,7 +69,9 @@ const rangeFields = { from: instant.optional(), to: instant.optional() };
  * `{}` (or no input at all) is the first page of everything visible.
  */
 export function listInput<T extends Record<string, z.ZodOptional>>(filters: T) {
-  const schema = z.object({ ...filters, ...rangeFields, ...pageFields }).strict();
+  const schema = z
+    .object({ ...filters, ...rangeFields, ...pageFields })
+    .strict();
   // Every field is optional, so `{}` is a valid input; prefault parses it,
   // which fills in the defaults (`limit`) that a plain default would skip.
   return schema.prefault({} as z.input<typeof schema>);

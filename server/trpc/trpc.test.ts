@@ -43,7 +43,9 @@ function capturingLogger() {
 
 describe('system.whoami over HTTP', () => {
   it('answers 401 UNAUTHORIZED without a token, naming the cause', async () => {
-    const { status, json } = await trpcHttp('system.whoami', undefined, { sql });
+    const { status, json } = await trpcHttp('system.whoami', undefined, {
+      sql,
+    });
     expect(status).toBe(401);
     expect(json).toMatchObject({
       error: {
@@ -57,7 +59,10 @@ describe('system.whoami over HTTP', () => {
     ['a wrong token', { token: 'not-the-admin-token-at-all' }],
     ['a token of another length', { token: 'x' }],
     ['a very long token', { token: 'z'.repeat(8192) }],
-    ['a token under another scheme', { authorization: `Basic ${TEST_ADMIN_TOKEN}` }],
+    [
+      'a token under another scheme',
+      { authorization: `Basic ${TEST_ADMIN_TOKEN}` },
+    ],
   ])('answers 401 UNAUTHORIZED to %s', async (_, auth) => {
     const { status, json } = await trpcHttp('system.whoami', undefined, {
       sql,
@@ -103,7 +108,9 @@ describe('system.whoami over HTTP', () => {
     );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await response.json()).toMatchObject({ result: { data: { role: 'admin' } } });
+    expect(await response.json()).toMatchObject({
+      result: { data: { role: 'admin' } },
+    });
   });
 
   it.each(['bearer', 'BEARER'])('accepts the %s scheme', async (scheme) => {
@@ -145,17 +152,23 @@ describe('system.whoami over HTTP', () => {
   });
 
   it('answers 405 to a query sent as POST', async () => {
-    const { status } = await trpcHttp('system.whoami', {}, {
-      sql,
-      token: TEST_ADMIN_TOKEN,
-      method: 'POST',
-    });
+    const { status } = await trpcHttp(
+      'system.whoami',
+      {},
+      {
+        sql,
+        token: TEST_ADMIN_TOKEN,
+        method: 'POST',
+      },
+    );
     expect(status).toBe(405);
   });
 
   it('keeps stack traces out of production responses', async () => {
     const dev = await trpcHttp('system.whoami', undefined, { sql });
-    expect(dev.json).toMatchObject({ error: { data: { stack: expect.any(String) } } });
+    expect(dev.json).toMatchObject({
+      error: { data: { stack: expect.any(String) } },
+    });
 
     vi.stubEnv('NODE_ENV', 'production');
     const { json } = await trpcHttp('system.whoami', undefined, { sql });
@@ -165,7 +178,11 @@ describe('system.whoami over HTTP', () => {
   it('logs one line per call, and one for a path that does not exist', async () => {
     const { log, lines } = capturingLogger();
     await trpcHttp('system.whoami', undefined, { sql, log });
-    await trpcHttp('system.whoami', undefined, { sql, log, token: TEST_ADMIN_TOKEN });
+    await trpcHttp('system.whoami', undefined, {
+      sql,
+      log,
+      token: TEST_ADMIN_TOKEN,
+    });
     await trpcHttp('system.nothingHere', undefined, { sql, log });
     expect(lines).toMatchObject([
       {
@@ -232,7 +249,9 @@ describe('base procedures', () => {
     await expect(refusal).rejects.toBeInstanceOf(TRPCError);
     await expect(refusal).rejects.toMatchObject({
       code: 'FORBIDDEN',
-      message: expect.stringMatching(/needs the role admin; caller tok_viewer .* viewer/),
+      message: expect.stringMatching(
+        /needs the role admin; caller tok_viewer .* viewer/,
+      ),
     });
     await expect(viewer.operate({ note: 'hi' })).rejects.toMatchObject({
       code: 'FORBIDDEN',
@@ -242,9 +261,9 @@ describe('base procedures', () => {
 
   it('roleProcedure admits a listed role, and no one unauthenticated', async () => {
     const operator: Caller = { ...VIEWER, id: 'tok_op', role: 'operator' };
-    await expect(createTestCaller(testContext(ADMIN, sql)).adminOnly()).resolves.toBe(
-      'admin',
-    );
+    await expect(
+      createTestCaller(testContext(ADMIN, sql)).adminOnly(),
+    ).resolves.toBe('admin');
     await expect(
       createTestCaller(testContext(operator, sql)).operate({ note: 'ok' }),
     ).resolves.toBe('ok');
@@ -254,7 +273,9 @@ describe('base procedures', () => {
   });
 
   it('publicProcedure admits anyone, once the procedure says so', async () => {
-    await expect(createTestCaller(testContext(null, sql)).open()).resolves.toBe('nobody');
+    await expect(createTestCaller(testContext(null, sql)).open()).resolves.toBe(
+      'nobody',
+    );
   });
 
   it('closes a procedure that declares no policy to every caller', async () => {
@@ -269,7 +290,9 @@ describe('base procedures', () => {
   });
 
   it('refuses a mutation from a request another site could have forged', async () => {
-    const forged = testContext(null, sql, undefined, undefined, { trustedOrigin: false });
+    const forged = testContext(null, sql, undefined, undefined, {
+      trustedOrigin: false,
+    });
     await expect(createTestCaller(forged).change()).rejects.toMatchObject({
       code: 'FORBIDDEN',
       message: expect.stringContaining('x-gateway-csrf'),
@@ -281,9 +304,11 @@ describe('base procedures', () => {
   it('rejects unknown keys before the procedure runs', async () => {
     const admin = createTestCaller(testContext(ADMIN, sql));
     // @ts-expect-error: the extra key is the point of the test
-    await expect(admin.operate({ note: 'ok', extra: 1 })).rejects.toMatchObject({
-      code: 'BAD_REQUEST',
-    });
+    await expect(admin.operate({ note: 'ok', extra: 1 })).rejects.toMatchObject(
+      {
+        code: 'BAD_REQUEST',
+      },
+    );
   });
 
   it('logs an internal error at warn, and hides it in production', async () => {
@@ -311,6 +336,9 @@ describe('base procedures', () => {
       ctx: undefined,
     });
     expect(JSON.stringify(shape)).not.toMatch(/secret_table|stack/);
-    expect(shape.data).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', httpStatus: 500 });
+    expect(shape.data).toMatchObject({
+      code: 'INTERNAL_SERVER_ERROR',
+      httpStatus: 500,
+    });
   });
 });

@@ -9,7 +9,9 @@ type Mismatch = { kind: string; expected: string; received: string };
  * matches confirms its target at most once, even when it paid an older or
  * an expired QR, because the money is there; ops are told either way.
  */
-export async function confirmPayment(input: HandlerInput): Promise<HandlerOutcome> {
+export async function confirmPayment(
+  input: HandlerInput,
+): Promise<HandlerOutcome> {
   const { event, attempt, tx } = input;
   const flag = (kind: string, detail: Record<string, unknown>) =>
     raiseAnomaly(tx, {
@@ -18,7 +20,11 @@ export async function confirmPayment(input: HandlerInput): Promise<HandlerOutcom
       branchId: attempt.branchId,
       eventId: event.id,
       subject: event.id,
-      detail: { ...detail, targetRef: attempt.targetRef, purpose: attempt.purpose },
+      detail: {
+        ...detail,
+        targetRef: attempt.targetRef,
+        purpose: attempt.purpose,
+      },
     });
 
   const mismatches = compare(input);
@@ -47,11 +53,19 @@ export async function confirmPayment(input: HandlerInput): Promise<HandlerOutcom
         and target_ref = ${attempt.targetRef}
     `;
     if (existing?.eventId === event.id) {
-      return { result: 'already_confirmed', confirmationId: existing.id, anomalies: [] };
+      return {
+        result: 'already_confirmed',
+        confirmationId: existing.id,
+        anomalies: [],
+      };
     }
     await flag('double_payment', {
       expected: { paidOnceBy: existing?.eventId ?? null },
-      received: { eventId: event.id, hash: event.providerEventId, md5: attempt.md5 },
+      received: {
+        eventId: event.id,
+        hash: event.providerEventId,
+        md5: attempt.md5,
+      },
     });
     return { result: 'double_payment', anomalies: ['double_payment'] };
   }
@@ -65,7 +79,10 @@ export async function confirmPayment(input: HandlerInput): Promise<HandlerOutcom
     });
     anomalies.push('superseded_attempt_paid');
   }
-  if (attempt.expiresAt !== null && Date.parse(event.occurredAt) > Date.parse(attempt.expiresAt)) {
+  if (
+    attempt.expiresAt !== null &&
+    Date.parse(event.occurredAt) > Date.parse(attempt.expiresAt)
+  ) {
     await flag('expired_attempt_paid', {
       expected: { paidBy: attempt.expiresAt },
       received: { paidAt: event.occurredAt },

@@ -24,7 +24,9 @@ function v1With(
   return { ...dropUndefined({ ...body, ...top }), data: merged };
 }
 
-function dropUndefined(value: Record<string, JsonValue | undefined>): JsonObject {
+function dropUndefined(
+  value: Record<string, JsonValue | undefined>,
+): JsonObject {
   return Object.fromEntries(
     Object.entries(value).filter(([, v]) => v !== undefined),
   ) as JsonObject;
@@ -99,11 +101,12 @@ describe('bakongBodySchema', () => {
         .createdDateMs;
     expect(at('0')).toBe(0);
     expect(at('253402300799999')).toBe(253402300799999);
-    expect(issues(v1With({}, { createdDateMs: num('253402300800000') })))
-      .toEqual([
-        'data.createdDateMs: must be epoch milliseconds ' +
-          '(a whole number, at most year 9999)',
-      ]);
+    expect(
+      issues(v1With({}, { createdDateMs: num('253402300800000') })),
+    ).toEqual([
+      'data.createdDateMs: must be epoch milliseconds ' +
+        '(a whole number, at most year 9999)',
+    ]);
   });
 
   it('accepts acknowledgedDateMs, fromAccountId and Bakong words left out', () => {
@@ -202,7 +205,9 @@ describe('bakongBodySchema', () => {
     [
       'a sentAtMs past what a Date holds',
       v1With({ sentAtMs: num('123456789012345678901') }),
-      ['sentAtMs: must be epoch milliseconds (a whole number, at most year 9999)'],
+      [
+        'sentAtMs: must be epoch milliseconds (a whole number, at most year 9999)',
+      ],
     ],
     [
       'a fractional createdDateMs',

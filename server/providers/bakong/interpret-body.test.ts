@@ -96,7 +96,10 @@ describe('interpretBakongBody: one payment, many spellings', () => {
     ],
     [
       'with letters written as \\u escapes',
-      v1Replacing('"demo_cafe@devb"', '"\\u0064\\u0065\\u006D\\u006f_cafe@devb"'),
+      v1Replacing(
+        '"demo_cafe@devb"',
+        '"\\u0064\\u0065\\u006D\\u006f_cafe@devb"',
+      ),
     ],
   ])('V1 %s gives the same event and fingerprint', (_name, body) => {
     expect(interpret(body)).toEqual({
@@ -206,14 +209,26 @@ describe('interpretBakongBody: one payment, many spellings', () => {
 
 describe('interpretBakongBody: amounts', () => {
   it.each([
-    ['4.505', 'USD', 'data.amount: has a nonzero digit past 2 decimals for USD'],
+    [
+      '4.505',
+      'USD',
+      'data.amount: has a nonzero digit past 2 decimals for USD',
+    ],
     [
       '12.300000000000001',
       'USD',
       'data.amount: has a nonzero digit past 2 decimals for USD',
     ],
-    ['"4.505"', 'USD', 'data.amount: has a nonzero digit past 2 decimals for USD'],
-    ['25000.5', 'KHR', 'data.amount: has a nonzero digit past 0 decimals for KHR'],
+    [
+      '"4.505"',
+      'USD',
+      'data.amount: has a nonzero digit past 2 decimals for USD',
+    ],
+    [
+      '25000.5',
+      'KHR',
+      'data.amount: has a nonzero digit past 0 decimals for KHR',
+    ],
     [
       '1e3',
       'KHR',

@@ -49,7 +49,10 @@ export function makeConfirmation(input: ConfirmationInput = {}): string {
     },
   };
   // The amount goes on the wire as its exact text, never through a float.
-  return JSON.stringify(body).replace(`"${AMOUNT_SLOT}"`, input.amount ?? '25000');
+  return JSON.stringify(body).replace(
+    `"${AMOUNT_SLOT}"`,
+    input.amount ?? '25000',
+  );
 }
 
 /** The Standard Webhooks headers for one signed delivery. */
@@ -60,11 +63,18 @@ export function signedHeaders(input: {
   timestampSeconds?: number;
 }): Record<string, string> {
   const messageId = input.messageId ?? `msg_${hex(8)}`;
-  const timestamp = String(input.timestampSeconds ?? Math.floor(Date.now() / 1000));
+  const timestamp = String(
+    input.timestampSeconds ?? Math.floor(Date.now() / 1000),
+  );
   return {
     'content-type': 'application/json',
     'webhook-id': messageId,
     'webhook-timestamp': timestamp,
-    'webhook-signature': signPayload(input.key, messageId, timestamp, input.body),
+    'webhook-signature': signPayload(
+      input.key,
+      messageId,
+      timestamp,
+      input.body,
+    ),
   };
 }

@@ -4,10 +4,7 @@ export type Currency = 'KHR' | 'USD';
 
 /** Why an amount's text is refused; each comes with a detail sentence. */
 export type AmountProblem =
-  | 'malformed'
-  | 'too_precise'
-  | 'not_positive'
-  | 'too_large';
+  'malformed' | 'too_precise' | 'not_positive' | 'too_large';
 
 /** Minor-unit decimals: riel has none, dollars have cents. */
 const DECIMALS: Record<Currency, number> = { KHR: 0, USD: 2 };

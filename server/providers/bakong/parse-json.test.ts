@@ -3,8 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { MAX_DEPTH, parseJson } from './parse-json';
 
-const nestedArrays = (depth: number) =>
-  '['.repeat(depth) + ']'.repeat(depth);
+const nestedArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
 const nestedObjects = (depth: number) =>
   '{"a":'.repeat(depth - 1) + '{}' + '}'.repeat(depth - 1);
@@ -87,8 +86,9 @@ describe('parseJson: depth', () => {
       reason: 'too_deep',
       detail: 'nesting deeper than 64 at position 64',
     });
-    expect(parseJson(`{"a":${nestedArrays(63)},"b":${nestedArrays(63)}}`).ok)
-      .toBe(true);
+    expect(
+      parseJson(`{"a":${nestedArrays(63)},"b":${nestedArrays(63)}}`).ok,
+    ).toBe(true);
   });
 
   it('does not count brackets inside strings', () => {
@@ -102,8 +102,16 @@ describe('parseJson: depth', () => {
 
 describe('parseJson: repeated keys', () => {
   it.each([
-    ['top level, equal values', '{"a":1,"a":1}', 'key "a" repeated at position 7'],
-    ['top level, other values', '{"a":1,"a":2}', 'key "a" repeated at position 7'],
+    [
+      'top level, equal values',
+      '{"a":1,"a":1}',
+      'key "a" repeated at position 7',
+    ],
+    [
+      'top level, other values',
+      '{"a":1,"a":2}',
+      'key "a" repeated at position 7',
+    ],
     [
       'nested, equal values',
       '{"data":{"amount":25000,"amount":25000}}',
@@ -133,15 +141,16 @@ describe('parseJson: repeated keys', () => {
   });
 
   it('accepts the same key in different objects', () => {
-    expect(parseJson('{"a":{"a":1},"b":{"a":1},"c":[{"a":1},{"a":1}]}'))
-      .toEqual({
-        ok: true,
-        value: {
-          a: { a: new LosslessNumber('1') },
-          b: { a: new LosslessNumber('1') },
-          c: [{ a: new LosslessNumber('1') }, { a: new LosslessNumber('1') }],
-        },
-      });
+    expect(
+      parseJson('{"a":{"a":1},"b":{"a":1},"c":[{"a":1},{"a":1}]}'),
+    ).toEqual({
+      ok: true,
+      value: {
+        a: { a: new LosslessNumber('1') },
+        b: { a: new LosslessNumber('1') },
+        c: [{ a: new LosslessNumber('1') }, { a: new LosslessNumber('1') }],
+      },
+    });
   });
 
   it('does not take string values for keys', () => {
@@ -200,11 +209,7 @@ describe('parseJson: invalid JSON', () => {
       "Comma ',' expected after value but got '1' at position 6",
     ],
     ['NaN', '{"a":NaN}', "Object value expected after ':' at position 5"],
-    [
-      'two values',
-      '{} {}',
-      "Expected end of input but got '{' at position 3",
-    ],
+    ['two values', '{} {}', "Expected end of input but got '{' at position 3"],
     [
       'a BOM left inside the text',
       '\uFEFF{}',

@@ -16,9 +16,7 @@ describe('sanitizeDetail', () => {
   });
 
   it('escapes unpaired surrogates and keeps paired ones', () => {
-    expect(sanitizeDetail('a\ud83d b\ude00 c😀')).toBe(
-      'a\\ud83d b\\ude00 c😀',
-    );
+    expect(sanitizeDetail('a\ud83d b\ude00 c😀')).toBe('a\\ud83d b\\ude00 c😀');
   });
 
   it('cuts long text to the limit, ending with an ellipsis', () => {

@@ -20,10 +20,7 @@ const escape = (char: string) =>
  * as `\uXXXX` and the text is cut to `max` characters, so a hostile or huge
  * body cannot flood the logs or break an insert through an error message.
  */
-export function sanitizeDetail(
-  text: string,
-  max = MAX_DETAIL_CHARS,
-): string {
+export function sanitizeDetail(text: string, max = MAX_DETAIL_CHARS): string {
   const safe = text.replace(UNSAFE, escape);
   if (safe.length <= max) return safe;
   let cut = safe.slice(0, max - 1);

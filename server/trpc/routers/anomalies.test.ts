@@ -22,15 +22,21 @@ const auditOf = (targetId: string) =>
 describe('anomalies.acknowledge and anomalies.resolve', () => {
   it('work the queue, record who and when, and audit each action once', async () => {
     const rows = await insertTenantRows(sql, tenant);
-    const acknowledged = await as().anomalies.acknowledge({ id: rows.anomalyId });
+    const acknowledged = await as().anomalies.acknowledge({
+      id: rows.anomalyId,
+    });
     expect(acknowledged).toMatchObject({
       status: 'acknowledged',
       acknowledgedBy: 'operator token',
       acknowledgedAt: expect.any(String),
     });
-    await expect(as().anomalies.acknowledge({ id: rows.anomalyId })).rejects.toMatchObject({
+    await expect(
+      as().anomalies.acknowledge({ id: rows.anomalyId }),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
-      message: expect.stringContaining('already acknowledged by operator token'),
+      message: expect.stringContaining(
+        'already acknowledged by operator token',
+      ),
     });
 
     const resolved = await as().anomalies.resolve({
@@ -73,8 +79,10 @@ describe('anomalies.acknowledge and anomalies.resolve', () => {
 
   it('refuses a resolution without a note', async () => {
     const rows = await insertTenantRows(sql, tenant);
-    // @ts-expect-error: the note is required, which is the point
-    await expect(as().anomalies.resolve({ id: rows.anomalyId })).rejects.toMatchObject({
+    await expect(
+      // @ts-expect-error: the note is required, which is the point
+      as().anomalies.resolve({ id: rows.anomalyId }),
+    ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
     await expect(
@@ -87,14 +95,20 @@ describe('dispatches.retry and events.replay', () => {
   it('are audited once each, the environment admin named as such', async () => {
     const rows = await insertTenantRows(sql, tenant);
     const adminToken = 'test-admin-token-0123456789abcdef';
-    const retried = await trpcHttp('dispatches.retry', { id: rows.dispatchId, note: 'POS back' }, {
-      sql,
-      method: 'POST',
-      token: adminToken,
-    });
+    const retried = await trpcHttp(
+      'dispatches.retry',
+      { id: rows.dispatchId, note: 'POS back' },
+      {
+        sql,
+        method: 'POST',
+        token: adminToken,
+      },
+    );
     expect(retried.status).toBe(200);
     const replayed = await as().events.replay({ id: rows.eventId });
-    expect(replayed.requeued).toMatchObject([{ id: rows.dispatchId, previousStatus: 'pending' }]);
+    expect(replayed.requeued).toMatchObject([
+      { id: rows.dispatchId, previousStatus: 'pending' },
+    ]);
 
     expect(await auditOf(rows.dispatchId!)).toEqual([
       {
@@ -134,7 +148,9 @@ describe('the audit log', () => {
     const other = await insertTenantRows(sql, `${tenant}-other`);
     await as().anomalies.acknowledge({ id: mine.anomalyId });
     const otherOperator = tokenCaller('operator', [`${tenant}-other`]);
-    await callerFor(otherOperator, sql).anomalies.acknowledge({ id: other.anomalyId });
+    await callerFor(otherOperator, sql).anomalies.acknowledge({
+      id: other.anomalyId,
+    });
 
     const page = await as().auditLog.list({ limit: 200 });
     expect(page.items.length).toBeGreaterThan(0);

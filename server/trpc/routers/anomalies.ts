@@ -11,7 +11,14 @@ import {
 import { findAnomaly } from '../../queries/find-anomaly';
 import { listAnomalies } from '../../queries/list-anomalies';
 import { roleProcedure, router } from '../init';
-import { byId, listInput, note, opaqueId, pageOf, search } from '../input-schemas';
+import {
+  byId,
+  listInput,
+  note,
+  opaqueId,
+  pageOf,
+  search,
+} from '../input-schemas';
 import type { Context } from '../context';
 import { ACTORS, READERS } from '../roles';
 
@@ -47,7 +54,9 @@ async function change(
 
 export const anomaliesRouter = router({
   list: roleProcedure(...READERS)
-    .meta({ description: 'The anomaly queue newest first, by tenant, kind or status.' })
+    .meta({
+      description: 'The anomaly queue newest first, by tenant, kind or status.',
+    })
     .input(
       listInput({
         tenantId: opaqueId.optional(),
@@ -61,7 +70,12 @@ export const anomaliesRouter = router({
     )
     .query(({ ctx, input }) => {
       const { cursor, limit, ...filters } = input;
-      return listAnomalies(ctx.sql, ctx.caller, filters, pageOf({ cursor, limit }));
+      return listAnomalies(
+        ctx.sql,
+        ctx.caller,
+        filters,
+        pageOf({ cursor, limit }),
+      );
     }),
 
   byId: roleProcedure(...READERS)
@@ -70,7 +84,10 @@ export const anomaliesRouter = router({
     .query(async ({ ctx, input }) => {
       const anomaly = await findAnomaly(ctx.sql, ctx.caller, input.id);
       if (!anomaly) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: `no anomaly ${input.id}` });
+        throw new TRPCError({
+          code: 'NOT_FOUND',
+          message: `no anomaly ${input.id}`,
+        });
       }
       return anomaly;
     }),
@@ -79,11 +96,16 @@ export const anomaliesRouter = router({
     .meta({ description: 'Mark an open anomaly as being looked at.' })
     .input(byId.extend({ note: note.optional() }))
     .mutation(({ ctx, input }) =>
-      change(ctx, input.id, { action: 'acknowledge', note: input.note ?? null }),
+      change(ctx, input.id, {
+        action: 'acknowledge',
+        note: input.note ?? null,
+      }),
     ),
 
   resolve: roleProcedure(...ACTORS)
     .meta({ description: 'Close an open or acknowledged anomaly, saying how.' })
     .input(byId.extend({ note }))
-    .mutation(({ ctx, input }) => change(ctx, input.id, { action: 'resolve', note: input.note })),
+    .mutation(({ ctx, input }) =>
+      change(ctx, input.id, { action: 'resolve', note: input.note }),
+    ),
 });

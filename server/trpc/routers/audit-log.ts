@@ -20,6 +20,11 @@ export const auditLogRouter = router({
     )
     .query(({ ctx, input }) => {
       const { cursor, limit, ...filters } = input;
-      return listAuditEntries(ctx.sql, ctx.caller, filters, pageOf({ cursor, limit }));
+      return listAuditEntries(
+        ctx.sql,
+        ctx.caller,
+        filters,
+        pageOf({ cursor, limit }),
+      );
     }),
 });

@@ -22,21 +22,36 @@ const SIGN_IN_OFF =
 
 export const authRouter = router({
   signIn: publicProcedure
-    .meta({ policy: 'public', description: 'Sign an operator in; sets the session cookie.' })
+    .meta({
+      policy: 'public',
+      description: 'Sign an operator in; sets the session cookie.',
+    })
     .input(
       z
-        .object({ username: z.string().max(256), password: z.string().max(1024) })
+        .object({
+          username: z.string().max(256),
+          password: z.string().max(1024),
+        })
         .strict(),
     )
     .mutation(async ({ ctx, input }) => {
       if (ctx.session === null) {
-        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: SIGN_IN_OFF });
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: SIGN_IN_OFF,
+        });
       }
-      const signedIn = await signIn(ctx.sql, { ...input, remoteAddress: ctx.remoteAddress });
+      const signedIn = await signIn(ctx.sql, {
+        ...input,
+        remoteAddress: ctx.remoteAddress,
+      });
       if (signedIn === null) {
         // One answer for every failure: an unknown, disabled or mistyped
         // username must not be told apart from a wrong password.
-        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong username or password.' });
+        throw new TRPCError({
+          code: 'UNAUTHORIZED',
+          message: 'Wrong username or password.',
+        });
       }
       await ctx.session.start({
         operatorId: signedIn.caller.id,
@@ -75,13 +90,25 @@ export const authRouter = router({
     }),
 
   me: roleProcedure(...READERS)
-    .meta({ description: 'The signed-in operator or the token in use, and its reach.' })
+    .meta({
+      description: 'The signed-in operator or the token in use, and its reach.',
+    })
     .input(z.object({}).strict().optional())
     .query(({ ctx }) => describe(ctx.caller)),
 
   changePassword: roleProcedure(...READERS)
-    .meta({ description: "A signed-in operator's own new password; other sessions end." })
-    .input(z.object({ currentPassword: z.string().max(1024), newPassword: password }).strict())
+    .meta({
+      description:
+        "A signed-in operator's own new password; other sessions end.",
+    })
+    .input(
+      z
+        .object({
+          currentPassword: z.string().max(1024),
+          newPassword: password,
+        })
+        .strict(),
+    )
     .mutation(async ({ ctx, input }) => {
       const { caller } = ctx;
       if (caller.kind !== 'operator') {
@@ -95,8 +122,13 @@ export const authRouter = router({
       const [row] = await ctx.sql<{ passwordHash: string }[]>`
         select password_hash as "passwordHash" from operators where id = ${caller.id}
       `;
-      if (!(await checkPassword(input.currentPassword, row?.passwordHash ?? null))) {
-        throw new TRPCError({ code: 'FORBIDDEN', message: 'The current password is wrong.' });
+      if (
+        !(await checkPassword(input.currentPassword, row?.passwordHash ?? null))
+      ) {
+        throw new TRPCError({
+          code: 'FORBIDDEN',
+          message: 'The current password is wrong.',
+        });
       }
       const changed = await setOperatorPassword(
         ctx.sql,
@@ -105,9 +137,13 @@ export const authRouter = router({
         caller,
         'auth.change_password',
       );
-      if (!changed.ok) throw new TRPCError({ code: 'NOT_FOUND', message: 'operator is gone' });
+      if (!changed.ok)
+        throw new TRPCError({ code: 'NOT_FOUND', message: 'operator is gone' });
       // This browser stays signed in; every other session has just ended.
-      await ctx.session?.start({ operatorId: caller.id, version: changed.sessionVersion });
+      await ctx.session?.start({
+        operatorId: caller.id,
+        version: changed.sessionVersion,
+      });
       return { changed: true };
     }),
 });

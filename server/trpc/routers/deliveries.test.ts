@@ -14,7 +14,8 @@ afterAll(() => sql.end({ timeout: 5 }));
 const tenant = `reprocess-${randomBytes(3).toString('hex')}`;
 const admin = () => callerFor(ADMIN, sql);
 const operator = () => callerFor(tokenCaller('operator', [tenant]), sql);
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Buffer) =>
+  createHash('sha256').update(bytes).digest('hex');
 
 /**
  * A verified delivery an older parser quarantined, stored exactly as the
@@ -28,7 +29,10 @@ async function quarantinedEarlier(body: Buffer, reason = 'schema_invalid') {
       requestId: null,
       remoteAddress: '127.0.0.1',
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': `msg_${randomMd5()}` },
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': `msg_${randomMd5()}`,
+      },
       messageId: `msg_${randomMd5()}`,
       signedAt: new Date().toISOString(),
       bodyBytes: body.length,
@@ -49,7 +53,9 @@ async function quarantinedEarlier(body: Buffer, reason = 'schema_invalid') {
 }
 
 async function countsFor(md5: string, bodySha: string) {
-  const [row] = await sql<{ events: number; dispatches: number; open: number; jobs: number }[]>`
+  const [row] = await sql<
+    { events: number; dispatches: number; open: number; jobs: number }[]
+  >`
     select
       (select count(*)::int from events where correlation_key = ${md5}) as events,
       (select count(*)::int from dispatches x join events e on e.id = x.event_id
@@ -83,7 +89,9 @@ describe('deliveries.reprocess', () => {
       operator().deliveries.reprocess({ id: original.deliveryId }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
-    const first = await admin().deliveries.reprocess({ id: original.deliveryId });
+    const first = await admin().deliveries.reprocess({
+      id: original.deliveryId,
+    });
     expect(first).toMatchObject({
       outcome: 'accepted',
       reprocessedFrom: original.deliveryId,
@@ -106,19 +114,27 @@ describe('deliveries.reprocess', () => {
       select status, resolved_by, resolution_note from anomalies
       where id = ${first.resolvedAnomalies[0]!}
     `;
-    expect(anomaly).toMatchObject({ status: 'resolved', resolved_by: 'environment admin' });
+    expect(anomaly).toMatchObject({
+      status: 'resolved',
+      resolved_by: 'environment admin',
+    });
     expect(anomaly!.resolution_note).toContain(first.eventId!);
 
     const byAdmin = await admin().deliveries.byId({ id: original.deliveryId });
     expect(byAdmin.reprocessings.map((d) => d.id)).toEqual([first.deliveryId]);
     // A quarantined delivery has no md5 yet; its body's sha256 finds it.
     const found = await admin().deliveries.list({ search: sha256(body) });
-    expect(found.items.map((d) => d.id)).toEqual([first.deliveryId, original.deliveryId]);
+    expect(found.items.map((d) => d.id)).toEqual([
+      first.deliveryId,
+      original.deliveryId,
+    ]);
     const visible = await operator().deliveries.list({ search: sha256(body) });
     expect(visible.items.map((d) => d.id)).toEqual([first.deliveryId]);
 
     // Twice: a duplicate of the same event, and nothing else moves.
-    const second = await admin().deliveries.reprocess({ id: original.deliveryId });
+    const second = await admin().deliveries.reprocess({
+      id: original.deliveryId,
+    });
     expect(second).toMatchObject({
       outcome: 'duplicate',
       eventId: first.eventId,
@@ -131,8 +147,14 @@ describe('deliveries.reprocess', () => {
       where action = 'delivery.reprocess' and target_id = ${original.deliveryId}
       order by at
     `;
-    expect(audit.map((row) => row.detail.outcome)).toEqual(['accepted', 'duplicate']);
-    expect(audit[0]).toMatchObject({ actor_kind: 'environment', actor_id: 'environment-admin' });
+    expect(audit.map((row) => row.detail.outcome)).toEqual([
+      'accepted',
+      'duplicate',
+    ]);
+    expect(audit[0]).toMatchObject({
+      actor_kind: 'environment',
+      actor_id: 'environment-admin',
+    });
   });
 
   it('makes a duplicate of an accepted delivery, for an operator of its tenant', async () => {
@@ -147,14 +169,23 @@ describe('deliveries.reprocess', () => {
       receiverAccountId: 'demo_cafe@devb',
     });
     const sent = await send(ingestContext(sql), makeConfirmation({ md5 }));
-    const again = await operator().deliveries.reprocess({ id: String(sent.json.deliveryId) });
-    expect(again).toMatchObject({ outcome: 'duplicate', eventId: sent.json.eventId });
+    const again = await operator().deliveries.reprocess({
+      id: String(sent.json.deliveryId),
+    });
+    expect(again).toMatchObject({
+      outcome: 'duplicate',
+      eventId: sent.json.eventId,
+    });
   });
 
   it('leaves a body that still does not parse quarantined, counting it again', async () => {
-    const body = Buffer.from(JSON.stringify({ eventType: 'bakong.other.event', md5: randomMd5() }));
+    const body = Buffer.from(
+      JSON.stringify({ eventType: 'bakong.other.event', md5: randomMd5() }),
+    );
     const original = await quarantinedEarlier(body, 'unsupported_event_type');
-    const result = await admin().deliveries.reprocess({ id: original.deliveryId });
+    const result = await admin().deliveries.reprocess({
+      id: original.deliveryId,
+    });
     expect(result).toMatchObject({
       outcome: 'quarantined',
       reason: 'unsupported_event_type',
@@ -176,7 +207,9 @@ describe('deliveries.reprocess', () => {
     const [row] = await sql<{ id: string }[]>`
       select id from deliveries where message_id = ${messageId} and outcome = 'rejected'
     `;
-    await expect(admin().deliveries.reprocess({ id: row!.id })).rejects.toMatchObject({
+    await expect(
+      admin().deliveries.reprocess({ id: row!.id }),
+    ).rejects.toMatchObject({
       code: 'PRECONDITION_FAILED',
       message: expect.stringContaining('never verified'),
     });
@@ -207,7 +240,11 @@ describe('deliveries.byId for a viewer', () => {
 
     const viewer = callerFor(tokenCaller('viewer', [tenant]), sql);
     const masked = await viewer.deliveries.byId({ id });
-    expect(masked).toMatchObject({ masked: true, body: null, remoteAddress: null });
+    expect(masked).toMatchObject({
+      masked: true,
+      body: null,
+      remoteAddress: null,
+    });
     expect(masked.headers['user-agent']).toBe('[masked]');
     expect(masked.headers['webhook-id']).toBe(full.headers['webhook-id']);
     expect(masked.event?.payerAccountId).toBe('ab***@abaa');

@@ -18,7 +18,10 @@ const REFUSALS = {
 
 export const deliveriesRouter = router({
   list: roleProcedure(...READERS)
-    .meta({ description: 'Deliveries newest first, by tenant, outcome, time or search.' })
+    .meta({
+      description:
+        'Deliveries newest first, by tenant, outcome, time or search.',
+    })
     .input(
       listInput({
         tenantId: opaqueId.optional(),
@@ -32,22 +35,34 @@ export const deliveriesRouter = router({
     )
     .query(({ ctx, input }) => {
       const { cursor, limit, ...filters } = input;
-      return listDeliveries(ctx.sql, ctx.caller, filters, pageOf({ cursor, limit }));
+      return listDeliveries(
+        ctx.sql,
+        ctx.caller,
+        filters,
+        pageOf({ cursor, limit }),
+      );
     }),
 
   byId: roleProcedure(...READERS)
-    .meta({ description: 'One delivery with its headers, body, event and anomalies.' })
+    .meta({
+      description: 'One delivery with its headers, body, event and anomalies.',
+    })
     .input(byId)
     .query(async ({ ctx, input }) => {
       const delivery = await findDelivery(ctx.sql, ctx.caller, input.id);
       if (!delivery) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: `no delivery ${input.id}` });
+        throw new TRPCError({
+          code: 'NOT_FOUND',
+          message: `no delivery ${input.id}`,
+        });
       }
       return delivery;
     }),
 
   reprocess: roleProcedure(...ACTORS)
-    .meta({ description: "Run a verified delivery through today's parser again." })
+    .meta({
+      description: "Run a verified delivery through today's parser again.",
+    })
     .input(byId)
     .mutation(async ({ ctx, input }) => {
       const result = await reprocessDelivery(ctx.sql, {
@@ -58,7 +73,10 @@ export const deliveriesRouter = router({
       });
       if (!result.ok) {
         if (result.reason === 'not_found') {
-          throw new TRPCError({ code: 'NOT_FOUND', message: `no delivery ${input.id}` });
+          throw new TRPCError({
+            code: 'NOT_FOUND',
+            message: `no delivery ${input.id}`,
+          });
         }
         throw new TRPCError({
           code: 'PRECONDITION_FAILED',
@@ -68,7 +86,14 @@ export const deliveriesRouter = router({
       const { deliveryId, eventId, outcome, reason } = result.value;
       const by = ctx.caller.id;
       ctx.log.info(
-        { deliveryId: input.id, newDeliveryId: deliveryId, eventId, outcome, reason, by },
+        {
+          deliveryId: input.id,
+          newDeliveryId: deliveryId,
+          eventId,
+          outcome,
+          reason,
+          by,
+        },
         `delivery reprocessed: ${outcome}`,
       );
       return result.value;

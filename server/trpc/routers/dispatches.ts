@@ -7,12 +7,22 @@ import { recordAudit } from '../../audit/record-audit';
 import { requeueDispatches } from '../../dispatch/requeue-dispatches';
 import { listDispatches } from '../../queries/list-dispatches';
 import { roleProcedure, router } from '../init';
-import { byId, listInput, note, opaqueId, pageOf, search } from '../input-schemas';
+import {
+  byId,
+  listInput,
+  note,
+  opaqueId,
+  pageOf,
+  search,
+} from '../input-schemas';
 import { ACTORS, READERS } from '../roles';
 
 export const dispatchesRouter = router({
   list: roleProcedure(...READERS)
-    .meta({ description: 'Handler runs newest first, by tenant, status, handler or event.' })
+    .meta({
+      description:
+        'Handler runs newest first, by tenant, status, handler or event.',
+    })
     .input(
       listInput({
         tenantId: opaqueId.optional(),
@@ -25,7 +35,12 @@ export const dispatchesRouter = router({
     )
     .query(({ ctx, input }) => {
       const { cursor, limit, ...filters } = input;
-      return listDispatches(ctx.sql, ctx.caller, filters, pageOf({ cursor, limit }));
+      return listDispatches(
+        ctx.sql,
+        ctx.caller,
+        filters,
+        pageOf({ cursor, limit }),
+      );
     }),
 
   retry: roleProcedure(...ACTORS)
@@ -36,7 +51,10 @@ export const dispatchesRouter = router({
         select tenant_id as "tenantId", status from dispatches where id = ${input.id}
       `;
       if (!row || !canSeeTenant(ctx.caller, row.tenantId)) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: `no dispatch ${input.id}` });
+        throw new TRPCError({
+          code: 'NOT_FOUND',
+          message: `no dispatch ${input.id}`,
+        });
       }
       if (row.status !== 'failed' && row.status !== 'dead') {
         throw new TRPCError({
@@ -60,7 +78,10 @@ export const dispatchesRouter = router({
             detail: { previousStatus: row.status, ...requeued },
           }),
       );
-      ctx.log.info({ dispatchId: input.id, by: ctx.caller.id }, 'dispatch retried');
+      ctx.log.info(
+        { dispatchId: input.id, by: ctx.caller.id },
+        'dispatch retried',
+      );
       return result;
     }),
 });

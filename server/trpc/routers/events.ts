@@ -7,12 +7,21 @@ import { requeueDispatches } from '../../dispatch/requeue-dispatches';
 import { findEvent } from '../../queries/find-event';
 import { listEvents } from '../../queries/list-events';
 import { roleProcedure, router } from '../init';
-import { byId, listInput, note, opaqueId, pageOf, search } from '../input-schemas';
+import {
+  byId,
+  listInput,
+  note,
+  opaqueId,
+  pageOf,
+  search,
+} from '../input-schemas';
 import { ACTORS, READERS } from '../roles';
 
 export const eventsRouter = router({
   list: roleProcedure(...READERS)
-    .meta({ description: 'Normalized events newest first, by tenant, time or search.' })
+    .meta({
+      description: 'Normalized events newest first, by tenant, time or search.',
+    })
     .input(
       listInput({
         tenantId: opaqueId.optional(),
@@ -25,27 +34,45 @@ export const eventsRouter = router({
     )
     .query(({ ctx, input }) => {
       const { cursor, limit, ...filters } = input;
-      return listEvents(ctx.sql, ctx.caller, filters, pageOf({ cursor, limit }));
+      return listEvents(
+        ctx.sql,
+        ctx.caller,
+        filters,
+        pageOf({ cursor, limit }),
+      );
     }),
 
   byId: roleProcedure(...READERS)
-    .meta({ description: 'One event with its deliveries, dispatches, anomalies, attempt.' })
+    .meta({
+      description:
+        'One event with its deliveries, dispatches, anomalies, attempt.',
+    })
     .input(byId)
     .query(async ({ ctx, input }) => {
       const event = await findEvent(ctx.sql, ctx.caller, input.id);
-      if (!event) throw new TRPCError({ code: 'NOT_FOUND', message: `no event ${input.id}` });
+      if (!event)
+        throw new TRPCError({
+          code: 'NOT_FOUND',
+          message: `no event ${input.id}`,
+        });
       return event;
     }),
 
   replay: roleProcedure(...ACTORS)
-    .meta({ description: 'Run every dispatch of an event again; handlers are idempotent.' })
+    .meta({
+      description:
+        'Run every dispatch of an event again; handlers are idempotent.',
+    })
     .input(byId.extend({ note: note.optional() }))
     .mutation(async ({ ctx, input }) => {
       const [row] = await ctx.sql<{ tenantId: string | null }[]>`
         select tenant_id as "tenantId" from events where id = ${input.id}
       `;
       if (!row || !canSeeTenant(ctx.caller, row.tenantId)) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: `no event ${input.id}` });
+        throw new TRPCError({
+          code: 'NOT_FOUND',
+          message: `no event ${input.id}`,
+        });
       }
       if (row.tenantId === null) {
         throw new TRPCError({

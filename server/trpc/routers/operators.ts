@@ -7,22 +7,37 @@ import { setOperatorPassword } from '../../auth/set-operator-password';
 import { updateOperator } from '../../auth/update-operator';
 import { listOperators } from '../../queries/list-operators';
 import { roleProcedure, router } from '../init';
-import { byId, listInput, pageOf, password, role, tenants } from '../input-schemas';
+import {
+  byId,
+  listInput,
+  pageOf,
+  password,
+  role,
+  tenants,
+} from '../input-schemas';
 import { requireAllTenants } from '../roles';
 
 const username = z
   .string()
   .transform(normalizeUsername)
-  .pipe(z.string().regex(USERNAME, 'must be 3 to 64 characters of a-z 0-9 . _ -'));
+  .pipe(
+    z.string().regex(USERNAME, 'must be 3 to 64 characters of a-z 0-9 . _ -'),
+  );
 
 const adminOverAll = {
   check: (input: { role?: string; tenants?: unknown }) =>
-    input.role !== 'admin' || input.tenants === undefined || input.tenants === 'all',
-  issue: { path: ['tenants'], message: "an admin is over every tenant: pass 'all'" },
+    input.role !== 'admin' ||
+    input.tenants === undefined ||
+    input.tenants === 'all',
+  issue: {
+    path: ['tenants'],
+    message: "an admin is over every tenant: pass 'all'",
+  },
 };
 
 const UPDATE_REFUSALS = {
-  admin_needs_all_tenants: 'an admin is over every tenant: pass tenants "all" with it',
+  admin_needs_all_tenants:
+    'an admin is over every tenant: pass tenants "all" with it',
   own_account: 'you cannot disable yourself or change your own role',
 } as const;
 
@@ -38,7 +53,11 @@ export const operatorsRouter = router({
     .query(({ ctx, input, path }) => {
       requireAllTenants(ctx.caller, path);
       const { cursor, limit, disabled, search } = input;
-      return listOperators(ctx.sql, { disabled, search }, pageOf({ cursor, limit }));
+      return listOperators(
+        ctx.sql,
+        { disabled, search },
+        pageOf({ cursor, limit }),
+      );
     }),
 
   create: roleProcedure('admin')
@@ -58,12 +77,17 @@ export const operatorsRouter = router({
           message: `an operator named ${input.username} exists already`,
         });
       }
-      ctx.log.info({ operatorId: created.value.id, by: ctx.caller.id }, 'operator created');
+      ctx.log.info(
+        { operatorId: created.value.id, by: ctx.caller.id },
+        'operator created',
+      );
       return created.value;
     }),
 
   update: roleProcedure('admin')
-    .meta({ description: "Change an operator's role or tenants, or disable them." })
+    .meta({
+      description: "Change an operator's role or tenants, or disable them.",
+    })
     .input(
       byId
         .extend({
@@ -79,9 +103,15 @@ export const operatorsRouter = router({
       const updated = await updateOperator(ctx.sql, id, changes, ctx.caller);
       if (!updated.ok) {
         if (updated.reason === 'not_found') {
-          throw new TRPCError({ code: 'NOT_FOUND', message: `no operator ${id}` });
+          throw new TRPCError({
+            code: 'NOT_FOUND',
+            message: `no operator ${id}`,
+          });
         }
-        throw new TRPCError({ code: 'CONFLICT', message: UPDATE_REFUSALS[updated.reason] });
+        throw new TRPCError({
+          code: 'CONFLICT',
+          message: UPDATE_REFUSALS[updated.reason],
+        });
       }
       ctx.log.info({ operatorId: id, by: ctx.caller.id }, 'operator updated');
       return updated.value;
@@ -92,11 +122,22 @@ export const operatorsRouter = router({
     .input(byId.extend({ password }))
     .mutation(async ({ ctx, input, path }) => {
       requireAllTenants(ctx.caller, path);
-      const result = await setOperatorPassword(ctx.sql, input.id, input.password, ctx.caller);
+      const result = await setOperatorPassword(
+        ctx.sql,
+        input.id,
+        input.password,
+        ctx.caller,
+      );
       if (!result.ok) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: `no operator ${input.id}` });
+        throw new TRPCError({
+          code: 'NOT_FOUND',
+          message: `no operator ${input.id}`,
+        });
       }
-      ctx.log.info({ operatorId: input.id, by: ctx.caller.id }, 'operator password set');
+      ctx.log.info(
+        { operatorId: input.id, by: ctx.caller.id },
+        'operator password set',
+      );
       return { id: input.id };
     }),
 });

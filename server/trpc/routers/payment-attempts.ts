@@ -11,8 +11,12 @@ import { listInput, pageOf, search } from '../input-schemas';
 import { READERS } from '../roles';
 
 const OPAQUE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const opaqueId = z.string().regex(OPAQUE_ID, 'must be 1 to 64 characters of A-Z a-z 0-9 _ -');
-const md5 = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits');
+const opaqueId = z
+  .string()
+  .regex(OPAQUE_ID, 'must be 1 to 64 characters of A-Z a-z 0-9 _ -');
+const md5 = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits');
 const reference = z.string().trim().min(1).max(128);
 const instant = z.iso.datetime({ offset: true });
 
@@ -58,11 +62,18 @@ export const paymentAttemptsRouter = router({
     )
     .query(({ ctx, input }) => {
       const { cursor, limit, ...filters } = input;
-      return listPaymentAttempts(ctx.sql, ctx.caller, filters, pageOf({ cursor, limit }));
+      return listPaymentAttempts(
+        ctx.sql,
+        ctx.caller,
+        filters,
+        pageOf({ cursor, limit }),
+      );
     }),
 
   register: roleProcedure('admin', 'service')
-    .meta({ description: 'Register the KHQR a POS or the billing service shows.' })
+    .meta({
+      description: 'Register the KHQR a POS or the billing service shows.',
+    })
     .input(registerInput)
     .mutation(async ({ ctx, input }) => {
       if (!canSeeTenant(ctx.caller, input.tenantId)) {
@@ -102,11 +113,17 @@ export const paymentAttemptsRouter = router({
         `payment attempt ${registered.status}`,
       );
       const attempt = await findAttemptByMd5(ctx.sql, input.md5);
-      return { status: registered.status, resolvedEvents: registered.resolvedEvents, attempt };
+      return {
+        status: registered.status,
+        resolvedEvents: registered.resolvedEvents,
+        attempt,
+      };
     }),
 
   byMd5: roleProcedure(...READERS)
-    .meta({ description: 'What became of one KHQR: a cashier screen polls this.' })
+    .meta({
+      description: 'What became of one KHQR: a cashier screen polls this.',
+    })
     .input(z.object({ md5 }).strict())
     .query(async ({ ctx, input }) => {
       const attempt = await findAttemptByMd5(ctx.sql, input.md5);

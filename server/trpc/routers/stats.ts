@@ -22,7 +22,10 @@ const overviewInput = z
 
 export const statsRouter = router({
   overview: roleProcedure(...READERS)
-    .meta({ description: 'Counts by outcome, status and kind, and a chart, for a window.' })
+    .meta({
+      description:
+        'Counts by outcome, status and kind, and a chart, for a window.',
+    })
     .input(overviewInput)
     .query(({ ctx, input }) => {
       const to = input.to === undefined ? new Date() : new Date(input.to);
@@ -40,6 +43,11 @@ export const statsRouter = router({
         });
       }
       const { tenantId, branchId } = input;
-      return summarizeActivity(ctx.sql, ctx.caller, { from, to }, { tenantId, branchId });
+      return summarizeActivity(
+        ctx.sql,
+        ctx.caller,
+        { from, to },
+        { tenantId, branchId },
+      );
     }),
 });

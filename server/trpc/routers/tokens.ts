@@ -22,12 +22,18 @@ const createInput = z
 
 export const tokensRouter = router({
   create: roleProcedure('admin')
-    .meta({ description: 'Issue an API token; the answer is the only time it is shown.' })
+    .meta({
+      description:
+        'Issue an API token; the answer is the only time it is shown.',
+    })
     .input(createInput)
     .mutation(async ({ ctx, input, path }) => {
       requireAllTenants(ctx.caller, path);
       const issued = await issueToken(ctx.sql, input, ctx.caller);
-      ctx.log.info({ tokenId: issued.view.id, by: ctx.caller.id }, 'API token issued');
+      ctx.log.info(
+        { tokenId: issued.view.id, by: ctx.caller.id },
+        'API token issued',
+      );
       return { ...issued.view, token: issued.token };
     }),
 
@@ -42,7 +48,11 @@ export const tokensRouter = router({
     .query(({ ctx, input, path }) => {
       requireAllTenants(ctx.caller, path);
       const { cursor, limit, revoked, search } = input;
-      return listTokens(ctx.sql, { revoked, search }, pageOf({ cursor, limit }));
+      return listTokens(
+        ctx.sql,
+        { revoked, search },
+        pageOf({ cursor, limit }),
+      );
     }),
 
   revoke: roleProcedure('admin')
@@ -50,9 +60,17 @@ export const tokensRouter = router({
     .input(byId.extend({ note: note.optional() }))
     .mutation(async ({ ctx, input, path }) => {
       requireAllTenants(ctx.caller, path);
-      const result = await revokeToken(ctx.sql, input.id, ctx.caller, input.note ?? null);
+      const result = await revokeToken(
+        ctx.sql,
+        input.id,
+        ctx.caller,
+        input.note ?? null,
+      );
       if (!result.ok && result.reason === 'not_found') {
-        throw new TRPCError({ code: 'NOT_FOUND', message: `no API token ${input.id}` });
+        throw new TRPCError({
+          code: 'NOT_FOUND',
+          message: `no API token ${input.id}`,
+        });
       }
       if (!result.ok) {
         throw new TRPCError({
@@ -60,7 +78,10 @@ export const tokensRouter = router({
           message: `API token ${input.id} was revoked already, at ${result.at}`,
         });
       }
-      ctx.log.info({ tokenId: input.id, by: ctx.caller.id }, 'API token revoked');
+      ctx.log.info(
+        { tokenId: input.id, by: ctx.caller.id },
+        'API token revoked',
+      );
       return result.value;
     }),
 });
