@@ -1,11 +1,7 @@
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 
-import { runHandler } from '../../../test/handler-harness';
-import { testSql } from '../../../test/ingest-harness';
+import { itConfirmsPaymentsLikeItsAttempt } from '../../../test/confirmation-handler-contract';
 import { subscriptionInvoiceConfirmation } from './subscription-invoice-confirmation';
-
-const sql = testSql();
-afterAll(() => sql.end({ timeout: 5 }));
 
 it('is registered for SUBSCRIPTION_INVOICE payments', () => {
   expect(subscriptionInvoiceConfirmation).toMatchObject({
@@ -14,82 +10,4 @@ it('is registered for SUBSCRIPTION_INVOICE payments', () => {
   });
 });
 
-it('confirms a matching payment once, however often it runs', async () => {
-  await runHandler(
-    sql,
-    subscriptionInvoiceConfirmation,
-    { runs: 3 },
-    async (outcomes, tx) => {
-      expect(outcomes.map((o) => o.result)).toEqual([
-        'confirmed',
-        'already_confirmed',
-        'already_confirmed',
-      ]);
-      const rows =
-        await tx`select purpose, amount_minor, currency from confirmations
-      where id = ${outcomes[0]!.confirmationId!}`;
-      expect(rows).toEqual([
-        {
-          purpose: 'SUBSCRIPTION_INVOICE',
-          amount_minor: '25000',
-          currency: 'KHR',
-        },
-      ]);
-    },
-  );
-});
-
-it('writes no confirmation for another amount, and says what differs', async () => {
-  await runHandler(
-    sql,
-    subscriptionInvoiceConfirmation,
-    { event: { amountMinor: '24999' } },
-    async ([outcome], tx) => {
-      expect(outcome).toEqual({
-        result: 'mismatch',
-        anomalies: ['amount_mismatch'],
-      });
-      const [anomaly] =
-        await tx`select detail from anomalies where kind = 'amount_mismatch'
-      and subject in (select id::text from events where amount_minor = 24999)`;
-      expect(anomaly!.detail).toMatchObject({
-        expected: '25000 KHR minor units',
-        received: '24999 KHR minor units',
-        purpose: 'SUBSCRIPTION_INVOICE',
-      });
-      expect(
-        await tx`select id from confirmations where amount_minor = 24999`,
-      ).toHaveLength(0);
-    },
-  );
-});
-
-it('flags a currency and a receiver mismatch together', async () => {
-  const event = { currency: 'USD', receiverAccountId: 'someone_else@devb' };
-  await runHandler(
-    sql,
-    subscriptionInvoiceConfirmation,
-    { event },
-    async ([outcome]) => {
-      expect(outcome?.anomalies).toEqual([
-        'currency_mismatch',
-        'receiver_mismatch',
-      ]);
-    },
-  );
-});
-
-it('confirms a payment made after expiry, flagged', async () => {
-  const attempt = { expiresAt: '2026-12-04T08:00:30.000Z' };
-  await runHandler(
-    sql,
-    subscriptionInvoiceConfirmation,
-    { attempt },
-    async ([outcome]) => {
-      expect(outcome).toMatchObject({
-        result: 'confirmed',
-        anomalies: ['expired_attempt_paid'],
-      });
-    },
-  );
-});
+itConfirmsPaymentsLikeItsAttempt(subscriptionInvoiceConfirmation);
