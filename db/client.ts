@@ -8,8 +8,11 @@ export type Sql = postgres.Sql;
 /** Connections a process's pool may open unless told otherwise. */
 export const DEFAULT_POOL_MAX = 10;
 
+/** PostgreSQL's date and time types, by OID. */
+const TIME_TYPES = [1082, 1083, 1114, 1184, 1115, 1182, 1185, 1231];
+
 export function createSql(url: string, options: { max?: number } = {}): Sql {
-  return postgres(url, {
+  const sql = postgres(url, {
     max: options.max ?? DEFAULT_POOL_MAX,
     // Fail fast when the server is gone, so callers answer 503 instead of
     // hanging; postgres.js reconnects by itself on the next query.
@@ -19,6 +22,17 @@ export function createSql(url: string, options: { max?: number } = {}): Sql {
     onnotice: () => {},
     connection: { application_name: 'webhook-gateway' },
   });
+  // Times travel as text both ways. By default postgres.js turns them into
+  // Dates, which keep milliseconds only: a row compared with its own
+  // timestamp then looks newer than itself, and a keyset page skips rows
+  // that share the last row's millisecond. (drizzle sets the same on the
+  // pools it wraps; this makes every pool behave alike.)
+  for (const oid of TIME_TYPES) {
+    sql.options.parsers[oid] = (value: string) => value;
+    sql.options.serializers[oid] = (value: unknown) =>
+      value instanceof Date ? value.toISOString() : String(value);
+  }
+  return sql;
 }
 
 export function createDb(sql: Sql) {

@@ -72,4 +72,14 @@ export function itConfirmsPaymentsLikeItsAttempt(handler: PaymentHandler) {
       });
     });
   });
+
+  // Regression: postgres.js turned the attempt's issuedAt into a Date and
+  // lost its microseconds, so the attempt looked newer than itself and
+  // every confirmation raised superseded_attempt_paid.
+  it('does not take its own attempt, issued at a microsecond, for a newer one', async () => {
+    const attempt = { issuedAt: '2026-12-04T08:00:00.123456Z' };
+    await runHandler(sql, handler, { attempt }, async ([outcome]) => {
+      expect(outcome).toMatchObject({ result: 'confirmed', anomalies: [] });
+    });
+  });
 }

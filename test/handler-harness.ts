@@ -59,13 +59,14 @@ export async function runHandler(
           amount_minor, currency, receiver_account_id, issued_at, expires_at, registered_by)
         values (${attempt.id}, ${attempt.md5}, ${attempt.tenantId}, ${attempt.branchId},
           ${attempt.purpose}, ${attempt.targetRef}, ${attempt.amountMinor}, ${attempt.currency},
-          ${attempt.receiverAccountId}, ${attempt.issuedAt}, ${attempt.expiresAt}, 'test')
+          ${attempt.receiverAccountId}, ${attempt.issuedAt}::text::timestamptz,
+          ${attempt.expiresAt}::text::timestamptz, 'test')
       `;
       await tx`
         insert into events (id, provider, kind, provider_event_id, correlation_key, amount_minor,
           currency, receiver_account_id, occurred_at, normalized, tenant_id, attempt_id)
         values (${event.id}, 'BAKONG', ${event.kind}, ${event.providerEventId}, ${attempt.md5},
-          ${event.amountMinor}, ${event.currency}, ${event.receiverAccountId}, ${event.occurredAt},
+          ${event.amountMinor}, ${event.currency}, ${event.receiverAccountId}, ${event.occurredAt}::text::timestamptz,
           '{}'::jsonb, ${attempt.tenantId}, ${attempt.id})
       `;
       const outcomes: HandlerOutcome[] = [];

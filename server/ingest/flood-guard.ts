@@ -64,7 +64,8 @@ export function createFloodGuard(options: {
           insert into refusal_bursts
             (remote_address, window_started_at, last_refused_at, refused, reasons)
           values (
-            ${burst.address}, ${burst.windowStartedAt}, ${burst.lastRefusedAt},
+            ${burst.address}, ${burst.windowStartedAt.toISOString()}::text::timestamptz,
+            ${burst.lastRefusedAt.toISOString()}::text::timestamptz,
             ${burst.refused}, ${JSON.stringify(burst.reasons)}::text::jsonb
           )
           on conflict (remote_address, window_started_at) do update

@@ -24,9 +24,9 @@ export function within(
 ): Fragment[] {
   const conditions: Fragment[] = [];
   if (range.from !== undefined)
-    conditions.push(sql`${sql(column)} >= ${range.from}::timestamptz`);
+    conditions.push(sql`${sql(column)} >= ${range.from}::text::timestamptz`);
   if (range.to !== undefined)
-    conditions.push(sql`${sql(column)} < ${range.to}::timestamptz`);
+    conditions.push(sql`${sql(column)} < ${range.to}::text::timestamptz`);
   return conditions;
 }
 

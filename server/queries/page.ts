@@ -50,7 +50,7 @@ export function afterCursor(
 ): Fragment[] {
   if (cursor === undefined) return [];
   return [
-    sql`(${sql(timeColumn)}, ${sql(idColumn)}) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`,
+    sql`(${sql(timeColumn)}, ${sql(idColumn)}) < (${cursor.at}::text::timestamptz, ${cursor.id}::uuid)`,
   ];
 }
 

@@ -123,7 +123,8 @@ async function newerAttempt({ attempt, tx }: HandlerInput) {
   const [row] = await tx<Pick<ExpectedAttempt, 'md5' | 'issuedAt'>[]>`
     select md5, issued_at as "issuedAt" from payment_attempts
     where tenant_id = ${attempt.tenantId} and purpose = ${attempt.purpose}
-      and target_ref = ${attempt.targetRef} and issued_at > ${attempt.issuedAt}
+      and target_ref = ${attempt.targetRef} and id <> ${attempt.id}
+      and issued_at > ${attempt.issuedAt}::text::timestamptz
     order by issued_at desc
     limit 1
   `;
