@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 
 import { expect, test, type APIRequestContext } from '@playwright/test';
 
-import { makeConfirmation, signedHeaders } from '../server/providers/bakong/make-confirmation';
+import {
+  makeConfirmation,
+  signedHeaders,
+} from '../server/providers/bakong/make-confirmation';
 import { KEY_1 } from '../test/secrets';
 import { E2E_ADMIN_TOKEN } from './global-setup';
 
@@ -37,21 +40,29 @@ async function pay(request: APIRequestContext, md5: string) {
 
 async function stateOf(request: APIRequestContext, md5: string) {
   const input = encodeURIComponent(JSON.stringify({ md5 }));
-  const response = await request.get(`/api/trpc/paymentAttempts.byMd5?input=${input}`, {
-    headers: auth,
-  });
-  return (await response.json()).result.data as { state: string; confirmation: unknown };
+  const response = await request.get(
+    `/api/trpc/paymentAttempts.byMd5?input=${input}`,
+    {
+      headers: auth,
+    },
+  );
+  return (await response.json()).result.data as {
+    state: string;
+    confirmation: unknown;
+  };
 }
 
-test('a cashier screen sees its KHQR confirmed, over HTTP', async ({ request }) => {
+test('a cashier screen sees its KHQR confirmed, over HTTP', async ({
+  request,
+}) => {
   const md5 = randomBytes(16).toString('hex');
   const registered = await register(request, md5);
   expect(registered.result.data.attempt.state).toBe('awaiting');
 
   await pay(request, md5);
-  await expect.poll(async () => (await stateOf(request, md5)).state, { timeout: 10_000 }).toBe(
-    'confirmed',
-  );
+  await expect
+    .poll(async () => (await stateOf(request, md5)).state, { timeout: 10_000 })
+    .toBe('confirmed');
 });
 
 test('a payment before its registration is confirmed once the QR is registered', async ({
@@ -61,7 +72,7 @@ test('a payment before its registration is confirmed once the QR is registered',
   await pay(request, md5);
   const registered = await register(request, md5);
   expect(registered.result.data.resolvedEvents).toBe(1);
-  await expect.poll(async () => (await stateOf(request, md5)).state, { timeout: 10_000 }).toBe(
-    'confirmed',
-  );
+  await expect
+    .poll(async () => (await stateOf(request, md5)).state, { timeout: 10_000 })
+    .toBe('confirmed');
 });

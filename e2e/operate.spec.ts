@@ -3,7 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import postgres from 'postgres';
 
-import { makeConfirmation, signedHeaders } from '../server/providers/bakong/make-confirmation';
+import {
+  makeConfirmation,
+  signedHeaders,
+} from '../server/providers/bakong/make-confirmation';
 import { KEY_1 } from '../test/secrets';
 
 test('one request id finds the response, the log lines and the delivery row', async ({
@@ -13,15 +16,22 @@ test('one request id finds the response, the log lines and the delivery row', as
   const body = makeConfirmation();
   const response = await request.post('/api/webhooks/bakong', {
     data: Buffer.from(body),
-    headers: { ...signedHeaders({ body, key: KEY_1 }), 'x-request-id': requestId },
+    headers: {
+      ...signedHeaders({ body, key: KEY_1 }),
+      'x-request-id': requestId,
+    },
   });
   expect(response.status()).toBe(200);
   expect(response.headers()['x-request-id']).toBe(requestId);
   const { deliveryId, eventId } = await response.json();
 
-  const sql = postgres(process.env.E2E_DATABASE_URL!, { max: 1, onnotice: () => {} });
+  const sql = postgres(process.env.E2E_DATABASE_URL!, {
+    max: 1,
+    onnotice: () => {},
+  });
   try {
-    const [row] = await sql`select request_id, event_id from deliveries where id = ${deliveryId}`;
+    const [row] =
+      await sql`select request_id, event_id from deliveries where id = ${deliveryId}`;
     expect(row).toEqual({ request_id: requestId, event_id: eventId });
   } finally {
     await sql.end();
@@ -29,12 +39,16 @@ test('one request id finds the response, the log lines and the delivery row', as
   await expect
     .poll(async () => {
       const log = await readFile('test-results/e2e-app.log', 'utf8');
-      return log.split('\n').filter((line) => line.includes(`"requestId":"${requestId}"`)).length;
+      return log
+        .split('\n')
+        .filter((line) => line.includes(`"requestId":"${requestId}"`)).length;
     })
     .toBeGreaterThan(0);
 });
 
-test('a malformed request id is replaced by one of the gateway', async ({ request }) => {
+test('a malformed request id is replaced by one of the gateway', async ({
+  request,
+}) => {
   const response = await request.get('/api/health/live', {
     headers: { 'x-request-id': 'bad id with spaces' },
   });

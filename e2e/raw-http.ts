@@ -1,6 +1,10 @@
 import { connect } from 'node:net';
 
-export type RawResponse = { status: number; headers: Record<string, string>; body: string };
+export type RawResponse = {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+};
 
 /**
  * One HTTP/1.1 exchange written byte by byte, for what a normal client
@@ -42,7 +46,8 @@ export function rawRequest(
       for (const chunk of input.chunks ?? []) {
         if (socket.destroyed) break;
         socket.write(chunk);
-        if (input.pauseMs) await new Promise((r) => setTimeout(r, input.pauseMs));
+        if (input.pauseMs)
+          await new Promise((r) => setTimeout(r, input.pauseMs));
       }
     });
   });

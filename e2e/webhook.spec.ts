@@ -1,7 +1,10 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
 
 import { V1 } from '../server/providers/bakong/fixtures';
-import { makeConfirmation, signedHeaders } from '../server/providers/bakong/make-confirmation';
+import {
+  makeConfirmation,
+  signedHeaders,
+} from '../server/providers/bakong/make-confirmation';
 import { KEY_1 } from '../test/secrets';
 import { rawRequest } from './raw-http';
 
@@ -18,7 +21,9 @@ async function post(request: APIRequestContext, body: string, headers = {}) {
 }
 
 test.describe('every response of the contract, over HTTP', () => {
-  test('200 accepted, then 200 duplicate for the same payment', async ({ request }) => {
+  test('200 accepted, then 200 duplicate for the same payment', async ({
+    request,
+  }) => {
     const body = makeConfirmation();
     const first = await post(request, body);
     expect(first.response.status()).toBe(200);
@@ -31,17 +36,27 @@ test.describe('every response of the contract, over HTTP', () => {
 
     const again = await post(request, body);
     expect(again.response.status()).toBe(200);
-    expect(again.json).toMatchObject({ status: 'duplicate', eventId: first.json.eventId });
+    expect(again.json).toMatchObject({
+      status: 'duplicate',
+      eventId: first.json.eventId,
+    });
   });
 
-  test('202 quarantined for a verified body that is not JSON', async ({ request }) => {
+  test('202 quarantined for a verified body that is not JSON', async ({
+    request,
+  }) => {
     const { response, json } = await post(request, '{"eventId": oops');
     expect(response.status()).toBe(202);
-    expect(json).toMatchObject({ status: 'quarantined', reason: 'invalid_json' });
+    expect(json).toMatchObject({
+      status: 'quarantined',
+      reason: 'invalid_json',
+    });
   });
 
   test('400 for a missing webhook-id', async ({ request }) => {
-    const { response, json } = await post(request, makeConfirmation(), { 'webhook-id': '' });
+    const { response, json } = await post(request, makeConfirmation(), {
+      'webhook-id': '',
+    });
     expect(response.status()).toBe(400);
     expect(json.error).toMatch(/message_id/);
   });
@@ -72,7 +87,9 @@ test.describe('every response of the contract, over HTTP', () => {
     expect(json.error).toBe('signature_mismatch');
   });
 
-  test('401 for the V1 vector: authentic, but signed long ago', async ({ request }) => {
+  test('401 for the V1 vector: authentic, but signed long ago', async ({
+    request,
+  }) => {
     const response = await request.post(ENDPOINT, {
       data: Buffer.from(V1.body),
       headers: {
@@ -100,7 +117,10 @@ test.describe('every response of the contract, over HTTP', () => {
     const body = makeConfirmation();
     const signed = signedHeaders({ body, key: KEY_1 });
     const answer = await rawRequest(baseUrl(), {
-      headers: [...Object.entries(signed), ['content-length', String(Buffer.byteLength(body))]],
+      headers: [
+        ...Object.entries(signed),
+        ['content-length', String(Buffer.byteLength(body))],
+      ],
       chunks: [body.slice(0, 20), body.slice(20, 40)],
       pauseMs: 4000,
     });
@@ -111,14 +131,20 @@ test.describe('every response of the contract, over HTTP', () => {
     const big = 'x'.repeat(300 * 1024);
     const signed = signedHeaders({ body: big, key: KEY_1 });
     const declared = await rawRequest(baseUrl(), {
-      headers: [...Object.entries(signed), ['content-length', String(big.length)]],
+      headers: [
+        ...Object.entries(signed),
+        ['content-length', String(big.length)],
+      ],
       chunks: [],
     });
     expect(declared.status).toBe(413);
 
     const chunked = await rawRequest(baseUrl(), {
       headers: [...Object.entries(signed), ['transfer-encoding', 'chunked']],
-      chunks: Array.from({ length: 5 }, () => `10000\r\n${'x'.repeat(0x10000)}\r\n`),
+      chunks: Array.from(
+        { length: 5 },
+        () => `10000\r\n${'x'.repeat(0x10000)}\r\n`,
+      ),
     });
     expect(chunked.status).toBe(413);
   });

@@ -9,10 +9,15 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request) {
   if (!mayReadMetrics(request.headers, getConfig().metricsToken)) {
     return Response.json(
-      { error: 'unauthorized', message: 'send Authorization: Bearer <METRICS_TOKEN>' },
+      {
+        error: 'unauthorized',
+        message: 'send Authorization: Bearer <METRICS_TOKEN>',
+      },
       { status: 401, headers: { 'www-authenticate': 'Bearer' } },
     );
   }
   const { contentType, body } = await renderMetrics(getDatabase().sql);
-  return new Response(body, { headers: { 'content-type': contentType, 'cache-control': 'no-store' } });
+  return new Response(body, {
+    headers: { 'content-type': contentType, 'cache-control': 'no-store' },
+  });
 }
