@@ -36,7 +36,6 @@ export function DataTable<T>({
   onSort: (order: SortOrder) => void;
   rowClassName?: (row: T) => string | undefined;
 }) {
-  const shown = sort === 'oldest' ? [...rows].reverse() : rows;
   return (
     <div className="table-wrap">
       <table className="data-table">
@@ -75,7 +74,7 @@ export function DataTable<T>({
           </tr>
         </thead>
         <tbody>
-          {shown.map((row) => (
+          {rows.map((row) => (
             <tr key={rowKey(row)} className={rowClassName?.(row)}>
               {columns.map((column) => (
                 <td key={column.header} className={column.className}>

@@ -41,11 +41,9 @@ export function ListView<T>({
   rowClassName?: (row: T) => string | undefined;
 }) {
   const sort: SortOrder = url.get('sort') === 'oldest' ? 'oldest' : 'newest';
+  // A cursor belongs to the order that made it: a new order starts over.
   const setSort = (order: SortOrder) =>
-    url.set({
-      sort: order === 'oldest' ? 'oldest' : undefined,
-      cursor: url.get('cursor'),
-    });
+    url.set({ sort: order === 'oldest' ? 'oldest' : undefined });
   const { data } = query;
 
   let body: ReactNode;
@@ -75,12 +73,6 @@ export function ListView<T>({
             rowClassName={rowClassName}
           />
         </div>
-        {sort === 'oldest' ? (
-          <p className="hint">
-            Oldest first within this page; pages still run from the newest rows
-            to the oldest.
-          </p>
-        ) : null}
         <Pager
           url={url}
           nextCursor={data.nextCursor}

@@ -7,7 +7,7 @@ import type { UrlState } from '../_lib/url-state';
 /**
  * Keyset paging: the URL holds the cursor of the page shown, so a shared
  * link opens that page; the cursors of the newer pages walked through are
- * remembered here, so "Newer" steps back one page at a time.
+ * remembered here, so "Previous" steps back one page at a time.
  */
 export function Pager({
   url,
@@ -45,26 +45,26 @@ export function Pager({
     <nav className="pager" aria-label="Pages">
       <span className="muted small">
         {shown} row{shown === 1 ? '' : 's'} on this page
-        {cursor === undefined ? ', newest first' : ', an older page'}
+        {cursor === undefined ? ', the first page' : ', a later page'}
       </span>
       {cursor !== undefined ? (
         <>
           <button type="button" className="button small" onClick={goNewest}>
-            ⇤ Newest
+            ⇤ First page
           </button>
           {stack.length > 0 ? (
             <button type="button" className="button small" onClick={goNewer}>
-              ← Newer
+              ← Previous
             </button>
           ) : null}
         </>
       ) : null}
       {nextCursor !== null ? (
         <button type="button" className="button small" onClick={goOlder}>
-          Older →
+          Next →
         </button>
       ) : (
-        <span className="muted small">No older rows.</span>
+        <span className="muted small">No more rows.</span>
       )}
     </nav>
   );

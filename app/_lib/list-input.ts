@@ -8,7 +8,7 @@ export const PAGE_SIZE = 50;
 
 /**
  * The parts of a list's input every list shares: tenant, search, window,
- * cursor and size, read from the URL. Values the server would refuse are
+ * cursor, size and order, read from the URL. Values the server would refuse are
  * dropped here, so a hand-edited link still shows something sensible.
  */
 export function useCommonListInput(url: UrlState) {
@@ -21,6 +21,7 @@ export function useCommonListInput(url: UrlState) {
     from: isWindowKey(span) ? windowStart(span) : undefined,
     cursor: url.get('cursor'),
     limit: PAGE_SIZE,
+    order: url.get('sort') === 'oldest' ? ('asc' as const) : ('desc' as const),
   };
 }
 

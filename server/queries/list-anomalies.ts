@@ -4,7 +4,13 @@ import type { Sql } from '../../db/client';
 import { type Caller, isMasked } from '../auth/caller';
 import { allOf, anyOf, equalTo, UUID, within } from './conditions';
 import { maskPersonalData } from './mask-personal-data';
-import { afterCursor, type Page, type PageRequest, toPage } from './page';
+import {
+  afterCursor,
+  type Page,
+  type PageRequest,
+  pageOrder,
+  toPage,
+} from './page';
 import { tenantScope } from './tenant-scope';
 
 export type AnomalySummary = {
@@ -108,13 +114,13 @@ export async function listAnomalies(
     ...(filters.search === undefined
       ? []
       : [searchAnomalies(sql, filters.search)]),
-    ...afterCursor(sql, page.cursor, 'a.opened_at', 'a.id'),
+    ...afterCursor(sql, page, 'a.opened_at', 'a.id'),
   ]);
   const rows = await sql<AnomalySummary[]>`
     select ${anomalyColumns(sql)}
     from anomalies a
     where ${where}
-    order by a.opened_at desc, a.id desc
+    ${pageOrder(sql, page, 'a.opened_at', 'a.id')}
     limit ${page.limit + 1}
   `;
   const result = toPage(rows, page.limit, (row) => ({

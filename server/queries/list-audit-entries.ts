@@ -1,7 +1,13 @@
 import type { Sql } from '../../db/client';
 import type { Caller } from '../auth/caller';
 import { allOf, equalTo, within } from './conditions';
-import { afterCursor, type Page, type PageRequest, toPage } from './page';
+import {
+  afterCursor,
+  type Page,
+  type PageRequest,
+  pageOrder,
+  toPage,
+} from './page';
 import { tenantScope } from './tenant-scope';
 
 export type AuditEntryView = {
@@ -47,7 +53,7 @@ export async function listAuditEntries(
     ...equalTo(sql, 'l.target_type', filters.targetType),
     ...equalTo(sql, 'l.target_id', filters.targetId),
     ...within(sql, 'l.at', filters),
-    ...afterCursor(sql, page.cursor, 'l.at', 'l.id'),
+    ...afterCursor(sql, page, 'l.at', 'l.id'),
   ]);
   const rows = await sql<AuditEntryView[]>`
     select
@@ -57,7 +63,7 @@ export async function listAuditEntries(
       l.tenant_id as "tenantId", l.note, l.detail
     from audit_entries l
     where ${where}
-    order by l.at desc, l.id desc
+    ${pageOrder(sql, page, 'l.at', 'l.id')}
     limit ${page.limit + 1}
   `;
   return toPage(rows, page.limit, (row) => ({ at: row.at, id: row.id }));

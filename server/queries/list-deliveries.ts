@@ -4,7 +4,13 @@ import type { Sql } from '../../db/client';
 import { type Caller, isMasked } from '../auth/caller';
 import type { DeliveryOutcome } from '../ingest/record-delivery';
 import { allOf, anyOf, equalTo, UUID, within } from './conditions';
-import { afterCursor, type Page, type PageRequest, toPage } from './page';
+import {
+  afterCursor,
+  type Page,
+  type PageRequest,
+  pageOrder,
+  toPage,
+} from './page';
 import { tenantScope } from './tenant-scope';
 
 export type DeliverySummary = {
@@ -116,13 +122,13 @@ export async function listDeliveries(
     ...(filters.search === undefined
       ? []
       : [searchDeliveries(sql, filters.search)]),
-    ...afterCursor(sql, page.cursor, 'd.received_at', 'd.id'),
+    ...afterCursor(sql, page, 'd.received_at', 'd.id'),
   ]);
   const rows = await sql<DeliverySummary[]>`
     select ${deliveryColumns(sql)}
     from deliveries d left join events e on e.id = d.event_id
     where ${where}
-    order by d.received_at desc, d.id desc
+    ${pageOrder(sql, page, 'd.received_at', 'd.id')}
     limit ${page.limit + 1}
   `;
   const result = toPage(rows, page.limit, (row) => ({

@@ -3,7 +3,13 @@ import type { Fragment } from 'postgres';
 import type { Sql } from '../../db/client';
 import type { Caller } from '../auth/caller';
 import { allOf, anyOf, equalTo, UUID, within } from './conditions';
-import { afterCursor, type Page, type PageRequest, toPage } from './page';
+import {
+  afterCursor,
+  type Page,
+  type PageRequest,
+  pageOrder,
+  toPage,
+} from './page';
 import { tenantScope } from './tenant-scope';
 
 export type DispatchSummary = {
@@ -83,13 +89,13 @@ export async function listDispatches(
     ...(filters.search === undefined
       ? []
       : [searchDispatches(sql, filters.search)]),
-    ...afterCursor(sql, page.cursor, 'x.created_at', 'x.id'),
+    ...afterCursor(sql, page, 'x.created_at', 'x.id'),
   ]);
   const rows = await sql<DispatchSummary[]>`
     select ${dispatchColumns(sql)}
     from dispatches x join events e on e.id = x.event_id
     where ${where}
-    order by x.created_at desc, x.id desc
+    ${pageOrder(sql, page, 'x.created_at', 'x.id')}
     limit ${page.limit + 1}
   `;
   return toPage(rows, page.limit, (row) => ({ at: row.createdAt, id: row.id }));

@@ -5,7 +5,13 @@ import { type Caller, isMasked } from '../auth/caller';
 import { formatMinor } from '../money/format-minor';
 import { allOf, anyOf, equalTo, UUID, within } from './conditions';
 import { maskAccountId } from './mask-personal-data';
-import { afterCursor, type Page, type PageRequest, toPage } from './page';
+import {
+  afterCursor,
+  type Page,
+  type PageRequest,
+  pageOrder,
+  toPage,
+} from './page';
 import { tenantScope } from './tenant-scope';
 
 export type EventSummary = {
@@ -111,13 +117,13 @@ export async function listEvents(
     ...(filters.search === undefined
       ? []
       : [searchEvents(sql, filters.search)]),
-    ...afterCursor(sql, page.cursor, 'e.created_at', 'e.id'),
+    ...afterCursor(sql, page, 'e.created_at', 'e.id'),
   ]);
   const rows = await sql<EventRow[]>`
     select ${eventColumns(sql)}
     from events e
     where ${where}
-    order by e.created_at desc, e.id desc
+    ${pageOrder(sql, page, 'e.created_at', 'e.id')}
     limit ${page.limit + 1}
   `;
   const result = toPage(rows, page.limit, (row) => ({

@@ -2,7 +2,13 @@ import type { Sql } from '../../db/client';
 import { operatorColumns, type OperatorView } from '../auth/operator-view';
 import { allOf } from './conditions';
 import { escapeLike } from './escape-like';
-import { afterCursor, type Page, type PageRequest, toPage } from './page';
+import {
+  afterCursor,
+  type Page,
+  type PageRequest,
+  pageOrder,
+  toPage,
+} from './page';
 
 /** Operators, newest first. */
 export async function listOperators(
@@ -19,13 +25,13 @@ export async function listOperators(
       : [
           sql`o.username like ${`%${escapeLike(filters.search.toLowerCase())}%`}`,
         ]),
-    ...afterCursor(sql, page.cursor, 'o.created_at', 'o.id'),
+    ...afterCursor(sql, page, 'o.created_at', 'o.id'),
   ];
   const rows = await sql<OperatorView[]>`
     select ${operatorColumns(sql)}
     from operators o
     where ${allOf(sql, conditions)}
-    order by o.created_at desc, o.id desc
+    ${pageOrder(sql, page, 'o.created_at', 'o.id')}
     limit ${page.limit + 1}
   `;
   return toPage(rows, page.limit, (row) => ({ at: row.createdAt, id: row.id }));

@@ -4,7 +4,13 @@ import type { Sql } from '../../db/client';
 import type { Caller } from '../auth/caller';
 import { formatMinor } from '../money/format-minor';
 import { allOf, anyOf, equalTo, within } from './conditions';
-import { afterCursor, type Page, type PageRequest, toPage } from './page';
+import {
+  afterCursor,
+  type Page,
+  type PageRequest,
+  pageOrder,
+  toPage,
+} from './page';
 import { tenantScope } from './tenant-scope';
 
 export type AttemptSummary = {
@@ -62,7 +68,7 @@ export async function listPaymentAttempts(
     ...(filters.search === undefined
       ? []
       : [searchAttempts(sql, filters.search)]),
-    ...afterCursor(sql, page.cursor, 'a.created_at', 'a.id'),
+    ...afterCursor(sql, page, 'a.created_at', 'a.id'),
   ]);
   const rows = await sql<Omit<AttemptSummary, 'amount'>[]>`
     select
@@ -77,7 +83,7 @@ export async function listPaymentAttempts(
       exists (select 1 from confirmations c where c.attempt_id = a.id) as confirmed
     from payment_attempts a
     where ${where}
-    order by a.created_at desc, a.id desc
+    ${pageOrder(sql, page, 'a.created_at', 'a.id')}
     limit ${page.limit + 1}
   `;
   const result = toPage(rows, page.limit, (row) => ({

@@ -2,7 +2,13 @@ import type { Sql } from '../../db/client';
 import { tokenColumns, type TokenView } from '../auth/token-view';
 import { allOf } from './conditions';
 import { escapeLike } from './escape-like';
-import { afterCursor, type Page, type PageRequest, toPage } from './page';
+import {
+  afterCursor,
+  type Page,
+  type PageRequest,
+  pageOrder,
+  toPage,
+} from './page';
 
 /** API tokens, newest first; `revoked` keeps only revoked or only live ones. */
 export async function listTokens(
@@ -25,12 +31,12 @@ export async function listTokens(
           sql`(t.name ilike ${`%${escapeLike(filters.search)}%`}
                or t.prefix = ${filters.search})`,
         ];
-  const after = afterCursor(sql, page.cursor, 't.created_at', 't.id');
+  const after = afterCursor(sql, page, 't.created_at', 't.id');
   const rows = await sql<TokenView[]>`
     select ${tokenColumns(sql)}
     from api_tokens t
     where ${allOf(sql, [...revoked, ...search, ...after])}
-    order by t.created_at desc, t.id desc
+    ${pageOrder(sql, page, 't.created_at', 't.id')}
     limit ${page.limit + 1}
   `;
   return toPage(rows, page.limit, (row) => ({ at: row.createdAt, id: row.id }));

@@ -41,4 +41,23 @@ it('pages through rows that share a millisecond, every row once and in order', a
     if (cursor === null) break;
   }
   expect(seen).toEqual([...ids].reverse());
+
+  const oldestFirst: string[] = [];
+  cursor = null;
+  for (let page = 0; page < 10; page += 1) {
+    const result: Awaited<ReturnType<typeof listEvents>> = await listEvents(
+      sql,
+      ADMIN,
+      { tenantId },
+      {
+        limit: 2,
+        order: 'asc',
+        cursor: cursor === null ? undefined : decodeCursor(cursor)!,
+      },
+    );
+    oldestFirst.push(...result.items.map((item) => item.id));
+    cursor = result.nextCursor;
+    if (cursor === null) break;
+  }
+  expect(oldestFirst).toEqual(ids);
 });

@@ -6,7 +6,12 @@ import { UUID } from './conditions';
 /** Where a page ended: the last row's time (exact, as PostgreSQL wrote it) and id. */
 export type Cursor = { at: string; id: string };
 
-export type PageRequest = { cursor?: Cursor; limit: number };
+export type PageRequest = {
+  cursor?: Cursor;
+  limit: number;
+  /** `desc` (newest first) unless told. */
+  order?: 'asc' | 'desc';
+};
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
@@ -38,20 +43,33 @@ export function decodeCursor(text: string): Cursor | null {
 }
 
 /**
- * Rows strictly after the cursor in the order `time desc, id desc`. The
- * time is compared as PostgreSQL's own text of it, so no microsecond is
- * lost to a JavaScript Date and no row is skipped or repeated.
+ * Rows strictly after the cursor in the page's order (`time desc, id desc`
+ * unless `asc` was asked for). The time is compared as PostgreSQL's own text
+ * of it, so no microsecond is lost to a JavaScript Date and no row is
+ * skipped or repeated.
  */
 export function afterCursor(
   sql: Sql,
-  cursor: Cursor | undefined,
+  page: PageRequest,
   timeColumn: string,
   idColumn: string,
 ): Fragment[] {
+  const { cursor } = page;
   if (cursor === undefined) return [];
-  return [
-    sql`(${sql(timeColumn)}, ${sql(idColumn)}) < (${cursor.at}::text::timestamptz, ${cursor.id}::uuid)`,
-  ];
+  const row = sql`(${sql(timeColumn)}, ${sql(idColumn)})`;
+  const at = sql`(${cursor.at}::text::timestamptz, ${cursor.id}::uuid)`;
+  return [page.order === 'asc' ? sql`${row} > ${at}` : sql`${row} < ${at}`];
+}
+
+/** The ORDER BY that matches `afterCursor`. */
+export function pageOrder(
+  sql: Sql,
+  page: PageRequest,
+  timeColumn: string,
+  idColumn: string,
+): Fragment {
+  const direction = page.order === 'asc' ? sql`asc` : sql`desc`;
+  return sql`order by ${sql(timeColumn)} ${direction}, ${sql(idColumn)} ${direction}`;
 }
 
 /**

@@ -59,6 +59,8 @@ const cursor = z
 const pageFields = {
   cursor: cursor.optional(),
   limit: z.number().int().min(1).max(200).default(50),
+  /** Newest first unless told; a cursor belongs to the order that made it. */
+  order: z.enum(['desc', 'asc']).default('desc'),
 };
 
 /** A time range, `from` inclusive and `to` exclusive. */
@@ -78,8 +80,12 @@ export function listInput<T extends Record<string, z.ZodOptional>>(filters: T) {
 }
 
 /** The paging part of a parsed list input. */
-export function pageOf(input: { cursor?: Cursor; limit: number }): PageRequest {
-  return { cursor: input.cursor, limit: input.limit };
+export function pageOf(input: {
+  cursor?: Cursor;
+  limit: number;
+  order: 'asc' | 'desc';
+}): PageRequest {
+  return { cursor: input.cursor, limit: input.limit, order: input.order };
 }
 
 /** `{ id }`, for the procedures that act on or show one row. */

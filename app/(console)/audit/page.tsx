@@ -77,13 +77,14 @@ export default function AuditPage() {
   const url = useUrlState();
   const { interval } = useRefresh();
   const withShared = useHrefWithShared();
-  const { tenantId, from, cursor, limit } = useCommonListInput(url);
+  const { tenantId, from, cursor, limit, order } = useCommonListInput(url);
   const list = useQuery({
     ...trpc.auditLog.list.queryOptions({
       tenantId,
       from,
       cursor,
       limit,
+      order,
       action: url.get('action')?.slice(0, 64),
       targetId: url.get('target')?.slice(0, 128),
     }),

@@ -69,12 +69,12 @@ export const anomaliesRouter = router({
       }),
     )
     .query(({ ctx, input }) => {
-      const { cursor, limit, ...filters } = input;
+      const { cursor, limit, order, ...filters } = input;
       return listAnomalies(
         ctx.sql,
         ctx.caller,
         filters,
-        pageOf({ cursor, limit }),
+        pageOf({ cursor, limit, order }),
       );
     }),
 

@@ -19,12 +19,12 @@ export const auditLogRouter = router({
       }),
     )
     .query(({ ctx, input }) => {
-      const { cursor, limit, ...filters } = input;
+      const { cursor, limit, order, ...filters } = input;
       return listAuditEntries(
         ctx.sql,
         ctx.caller,
         filters,
-        pageOf({ cursor, limit }),
+        pageOf({ cursor, limit, order }),
       );
     }),
 });

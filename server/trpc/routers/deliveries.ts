@@ -34,12 +34,12 @@ export const deliveriesRouter = router({
       }),
     )
     .query(({ ctx, input }) => {
-      const { cursor, limit, ...filters } = input;
+      const { cursor, limit, order, ...filters } = input;
       return listDeliveries(
         ctx.sql,
         ctx.caller,
         filters,
-        pageOf({ cursor, limit }),
+        pageOf({ cursor, limit, order }),
       );
     }),
 

@@ -34,12 +34,12 @@ export const dispatchesRouter = router({
       }),
     )
     .query(({ ctx, input }) => {
-      const { cursor, limit, ...filters } = input;
+      const { cursor, limit, order, ...filters } = input;
       return listDispatches(
         ctx.sql,
         ctx.caller,
         filters,
-        pageOf({ cursor, limit }),
+        pageOf({ cursor, limit, order }),
       );
     }),
 

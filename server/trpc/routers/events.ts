@@ -33,12 +33,12 @@ export const eventsRouter = router({
       }),
     )
     .query(({ ctx, input }) => {
-      const { cursor, limit, ...filters } = input;
+      const { cursor, limit, order, ...filters } = input;
       return listEvents(
         ctx.sql,
         ctx.caller,
         filters,
-        pageOf({ cursor, limit }),
+        pageOf({ cursor, limit, order }),
       );
     }),
 

@@ -52,11 +52,11 @@ export const operatorsRouter = router({
     )
     .query(({ ctx, input, path }) => {
       requireAllTenants(ctx.caller, path);
-      const { cursor, limit, disabled, search } = input;
+      const { cursor, limit, order, disabled, search } = input;
       return listOperators(
         ctx.sql,
         { disabled, search },
-        pageOf({ cursor, limit }),
+        pageOf({ cursor, limit, order }),
       );
     }),
 

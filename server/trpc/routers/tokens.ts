@@ -47,11 +47,11 @@ export const tokensRouter = router({
     )
     .query(({ ctx, input, path }) => {
       requireAllTenants(ctx.caller, path);
-      const { cursor, limit, revoked, search } = input;
+      const { cursor, limit, order, revoked, search } = input;
       return listTokens(
         ctx.sql,
         { revoked, search },
-        pageOf({ cursor, limit }),
+        pageOf({ cursor, limit, order }),
       );
     }),
 
