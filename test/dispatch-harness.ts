@@ -13,6 +13,7 @@ import {
 } from '../server/dispatch/registry';
 import { startWorker, type Worker } from '../server/dispatch/start-worker';
 import type { PaymentHandler } from '../server/dispatch/types';
+import type { LivenessTiming } from '../server/dispatch/worker-liveness';
 import { ingestContext } from './ingest-harness';
 import { callerFor } from './trpc-harness';
 
@@ -25,6 +26,7 @@ export async function dispatchWorld(
     handlers?: readonly PaymentHandler[];
     maxAttempts?: number;
     workers?: number;
+    liveness?: LivenessTiming;
   } = {},
 ) {
   const database = await createDatabaseOn(
@@ -44,6 +46,7 @@ export async function dispatchWorld(
       registry,
       log: pino({ level: 'silent' }),
       concurrency: 4,
+      liveness: options.liveness,
     });
     workers.push(worker);
     return worker;

@@ -14,7 +14,7 @@ import {
 import { setWorkerStatus } from '../runtime/worker-status';
 import type { Registry } from './registry';
 import { createDispatchTask, DISPATCH_TASK } from './run-dispatch';
-import { createWorkerLiveness } from './worker-liveness';
+import { createWorkerLiveness, type LivenessTiming } from './worker-liveness';
 
 export type Worker = { stop: () => Promise<void> };
 
@@ -31,10 +31,12 @@ export async function startWorker(options: {
   concurrency: number;
   /** Unset: this worker runs no retention (tests). */
   retention?: RetentionPolicy;
+  /** How soon the jobs of dead workers are freed; tests shorten it. */
+  liveness?: LivenessTiming;
 }): Promise<Worker> {
   const log = options.log.child({ component: 'worker' });
   const { retention } = options;
-  const liveness = createWorkerLiveness(options.sql, log);
+  const liveness = createWorkerLiveness(options.sql, log, options.liveness);
   const runner: Runner = await run({
     connectionString: options.databaseUrl,
     events: liveness.events as WorkerEvents,

@@ -9,18 +9,31 @@ import type { Logger } from '../logger';
 const STALE_AFTER_SECONDS = 20;
 const SWEEP_EVERY_MS = 15_000;
 
+export type LivenessTiming = {
+  staleAfterSeconds: number;
+  sweepEveryMs: number;
+};
+
 /**
  * Frees the jobs of workers that died without releasing them (a `kill -9`,
  * a lost machine), which the queue itself would hold for four hours.
  *
- * Each live worker holds a session advisory lock named by its worker id on
- * one dedicated connection of its process. PostgreSQL drops those locks
+ * The queue locks a job with the id of the worker pool that took it. Each
+ * live pool holds a session advisory lock named by that id on one dedicated
+ * connection of its process. PostgreSQL drops those locks
  * with the connection when the process dies, so a sweep, in any process,
  * that can take the lock of a job's worker knows that worker is gone and
  * unlocks its jobs. Jobs locked only moments ago are left alone, so a
  * worker that has just started and not yet taken its lock is never robbed.
  */
-export function createWorkerLiveness(sql: Sql, log: Logger) {
+export function createWorkerLiveness(
+  sql: Sql,
+  log: Logger,
+  timing: LivenessTiming = {
+    staleAfterSeconds: STALE_AFTER_SECONDS,
+    sweepEveryMs: SWEEP_EVERY_MS,
+  },
+) {
   const events = new EventEmitter();
   const ours = new Set<string>();
   const locked = new Set<string>();
@@ -31,12 +44,9 @@ export function createWorkerLiveness(sql: Sql, log: Logger) {
   let pass: Promise<void> = Promise.resolve();
   const holdLocks = () => (pass = pass.then(takeLocks));
 
-  events.on('worker:create', ({ worker }: { worker: { workerId: string } }) => {
-    ours.add(worker.workerId);
+  events.on('pool:create', ({ workerPool }: { workerPool: { id: string } }) => {
+    ours.add(workerPool.id);
     void holdLocks();
-  });
-  events.on('worker:stop', ({ worker }: { worker: { workerId: string } }) => {
-    ours.delete(worker.workerId);
   });
 
   async function takeLocks() {
@@ -66,7 +76,7 @@ export function createWorkerLiveness(sql: Sql, log: Logger) {
       const stale = await sql<{ workerId: string }[]>`
         select distinct locked_by as "workerId" from graphile_worker.jobs
         where locked_by is not null
-          and locked_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})
+          and locked_at < now() - make_interval(secs => ${timing.staleAfterSeconds})
       `;
       for (const { workerId } of stale) {
         if (ours.has(workerId)) continue;
@@ -101,7 +111,7 @@ export function createWorkerLiveness(sql: Sql, log: Logger) {
     events,
     start: () => {
       void sweep();
-      timer = setInterval(() => void sweep(), SWEEP_EVERY_MS);
+      timer = setInterval(() => void sweep(), timing.sweepEveryMs);
       timer.unref();
     },
     stop: async () => {
