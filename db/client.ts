@@ -17,6 +17,17 @@ export function createSql(url: string, options: { max?: number } = {}): Sql {
     // Fail fast when the server is gone, so callers answer 503 instead of
     // hanging; postgres.js reconnects by itself on the next query.
     connect_timeout: 5,
+    // postgres.js's default reconnect backoff grows with every failed
+    // attempt of the whole pool (3^n / 100 s, up to 20 s): after an outage a
+    // connection sits that long before reconnecting, and requests routed to
+    // it wait out the record timeout for a 503. Retry at most 1 s apart.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+    // No pipelining: a query waits in the pool's own queue until a
+    // connection is free, where cancelling it removes it for certain. A
+    // query pipelined behind a stuck one is already on the wire, and runs
+    // and commits as soon as the stuck one ends. (A runtime option of
+    // postgres.js 3 that its types do not declare.)
+    ...({ max_pipeline: 1 } as object),
     idle_timeout: 60,
     max_lifetime: 30 * 60,
     onnotice: () => {},

@@ -48,6 +48,17 @@ export function createWorkerLiveness(
     ours.add(workerPool.id);
     void holdLocks();
   });
+  // The jobs a worker of ours is running right now. A job our own live pool
+  // holds that none of them runs was orphaned by a database outage: the
+  // queue's lock was written but its answer lost, or the job's completion
+  // or failure could not be written. Nobody else would free it for 4 hours.
+  const active = new Set<string>();
+  events.on('job:start', ({ job }: { job: { id: string } }) => {
+    active.add(String(job.id));
+  });
+  events.on('job:complete', ({ job }: { job: { id: string } }) => {
+    active.delete(String(job.id));
+  });
 
   async function takeLocks() {
     try {
@@ -73,12 +84,28 @@ export function createWorkerLiveness(
   async function sweep() {
     await holdLocks();
     try {
-      const stale = await sql<{ workerId: string }[]>`
-        select distinct locked_by as "workerId" from graphile_worker.jobs
+      const stale = await sql<{ workerId: string; jobId: string }[]>`
+        select locked_by as "workerId", id::text as "jobId"
+        from graphile_worker.jobs
         where locked_by is not null
           and locked_at < now() - make_interval(secs => ${timing.staleAfterSeconds})
       `;
-      for (const { workerId } of stale) {
+      const orphans = stale
+        .filter((job) => ours.has(job.workerId) && !active.has(job.jobId))
+        .map((job) => job.jobId);
+      if (orphans.length > 0) {
+        await sql`
+          update graphile_worker._private_jobs
+             set locked_by = null, locked_at = null
+           where id = any(${orphans}::bigint[])
+             and locked_by = any(${[...ours]}::text[])
+        `;
+        log.warn(
+          { jobs: orphans.length },
+          'freed jobs this worker held but no longer ran (lost in a database outage)',
+        );
+      }
+      for (const workerId of new Set(stale.map((job) => job.workerId))) {
         if (ours.has(workerId)) continue;
         await freeIfDead(workerId);
       }

@@ -157,16 +157,19 @@ export async function handleBakongWebhook(
       };
   let recorded: Recorded;
   try {
-    recorded = await withTimeout(
-      tracked(
-        recordDelivery(ctx.sql, {
-          delivery,
-          body: body.value,
-          event: interpretation.ok ? interpretation.event : null,
-          anomaly,
-          dispatch: ctx.dispatch,
-        }),
-      ),
+    recorded = await recordWithin(
+      (signal) =>
+        recordDelivery(
+          ctx.sql,
+          {
+            delivery,
+            body: body.value,
+            event: interpretation.ok ? interpretation.event : null,
+            anomaly,
+            dispatch: ctx.dispatch,
+          },
+          { signal },
+        ),
       ctx.recordTimeoutMs ?? 10_000,
     );
   } catch (error) {
@@ -231,16 +234,19 @@ async function reject(
     statusCode: response.status,
   };
   try {
-    const recorded = await withTimeout(
-      tracked(
-        recordDelivery(ctx.sql, {
-          delivery,
-          body: kept,
-          event: null,
-          anomaly: null,
-          dispatch: ctx.dispatch,
-        }),
-      ),
+    const recorded = await recordWithin(
+      (signal) =>
+        recordDelivery(
+          ctx.sql,
+          {
+            delivery,
+            body: kept,
+            event: null,
+            anomaly: null,
+            dispatch: ctx.dispatch,
+          },
+          { signal },
+        ),
       ctx.recordTimeoutMs ?? 10_000,
     );
     finish(recorded);
@@ -279,12 +285,40 @@ function cut(value: string | undefined): string | null {
   return value === undefined ? null : value.slice(0, 512);
 }
 
+/** The end of the record wait, kept for a cancelled statement to settle. */
+const CANCEL_GRACE_MS = 1500;
+
+class RecordTimeout extends Error {}
+
+/**
+ * One record call within `ms`. Near the end the statement is cancelled and
+ * its fate awaited, so a delivery answered 503 is never committed after the
+ * answer: if it committed anyway, its result is the answer.
+ */
+async function recordWithin<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  ms: number,
+): Promise<T> {
+  const controller = new AbortController();
+  const pending = tracked(work(controller.signal));
+  const cancelAt = Math.max(0, ms - CANCEL_GRACE_MS);
+  try {
+    return await withTimeout(pending, cancelAt);
+  } catch (error) {
+    if (!(error instanceof RecordTimeout)) throw error;
+    controller.abort();
+    return await withTimeout(pending, ms - cancelAt);
+  }
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, rejectPromise) => {
     timer = setTimeout(
       () =>
-        rejectPromise(new Error(`the database did not answer within ${ms} ms`)),
+        rejectPromise(
+          new RecordTimeout(`the database did not answer within ${ms} ms`),
+        ),
       ms,
     );
   });
@@ -307,7 +341,14 @@ function logDelivery(
     eventId: recorded.eventId,
     // Sent by the caller: JSON logging escapes any CR, LF or terminal
     // escape in it, so it cannot forge a line.
-    messageId: meta.headers['webhook-id']?.slice(0, 300),
+    // JSON escapes C0 controls only: C1 ones (U+0080-U+009F, e.g. the 8-bit
+    // CSI U+009B) are escaped here.
+    messageId: meta.headers['webhook-id']
+      ?.slice(0, 300)
+      .replace(
+        /[\u0080-\u009f]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      ),
     remoteAddress: meta.remoteAddress,
     outcome,
     reason: recorded.reason,

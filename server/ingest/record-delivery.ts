@@ -56,12 +56,13 @@ export async function recordDelivery(
     /** Which handlers a resolved event is dispatched to. */
     dispatch: DispatchRoutes;
   },
+  options: { signal?: AbortSignal } = {},
 ): Promise<Recorded> {
   // JSON goes over as text and is cast on the server: postgres.js would
   // otherwise store a pre-serialized string as one JSON string value.
   const json = (value: unknown) =>
     value === null ? null : JSON.stringify(value);
-  const [row] = await sql<{ recorded: Recorded }[]>`
+  const query = sql<{ recorded: Recorded }[]>`
     select record_delivery(
       ${json(input.delivery)}::text::jsonb,
       ${input.body}::bytea,
@@ -70,6 +71,16 @@ export async function recordDelivery(
       ${json(input.dispatch)}::text::jsonb
     ) as recorded
   `;
-  if (!row) throw new Error('record_delivery returned no row');
-  return row.recorded;
+  // On abort the statement is cancelled: removed from the pool's queue while
+  // it waits for a connection, or a cancel request while it runs.
+  const cancel = () => void query.cancel();
+  if (options.signal?.aborted) cancel();
+  options.signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    const [row] = await query;
+    if (!row) throw new Error('record_delivery returned no row');
+    return row.recorded;
+  } finally {
+    options.signal?.removeEventListener('abort', cancel);
+  }
 }

@@ -35,6 +35,12 @@ export async function confirmPayment(
     return { result: 'mismatch', anomalies: mismatches.map((m) => m.kind) };
   }
 
+  // Pairs with register_payment_attempt's target lock (the supersession
+  // migration): either it sees this confirmation or this sees its attempt.
+  await tx`
+    select pg_advisory_xact_lock(hashtextextended(
+      ${`target:${attempt.tenantId}/${attempt.purpose}/${attempt.targetRef}`}, 0))
+  `;
   const [inserted] = await tx<{ id: string }[]>`
     insert into confirmations (
       tenant_id, branch_id, purpose, target_ref, attempt_id, event_id,

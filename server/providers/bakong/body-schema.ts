@@ -81,6 +81,16 @@ const amountText = z
   )
   .transform((v) => (typeof v === 'string' ? v : v.value));
 
+/**
+ * NUL and unpaired surrogates are valid JSON but no PostgreSQL jsonb or text
+ * value can hold them: a field the normalized event keeps must not carry
+ * them, or the delivery could never be recorded (503 on every retry).
+ */
+const UNSTORABLE =
+  /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const storable = (text: string) => !UNSTORABLE.test(text);
+const STORABLE = expected('text without NUL or unpaired surrogates');
+
 const optionalText = z
   .string(expected('a string or null'))
   .nullable()
@@ -115,14 +125,17 @@ const jsonObject = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
 
 const dataSchema = jsonObject({
   hash: hex(64),
-  toAccountId: nonEmptyText,
+  toAccountId: nonEmptyText.refine(storable, STORABLE),
   currency: z.enum(['KHR', 'USD'], expected('KHR or USD')),
   amount: amountText,
   createdDateMs: epochMs(),
   // Informative only, never matched on: a relay that leaves them out must
   // not get a real payment quarantined.
   acknowledgedDateMs: epochMs().nullish(),
-  fromAccountId: z.string(expected('a string or null')).nullish(),
+  fromAccountId: z
+    .string(expected('a string or null'))
+    .refine(storable, STORABLE)
+    .nullish(),
   description: optionalText,
   externalRef: optionalText,
   instructionRef: optionalText,
@@ -137,7 +150,7 @@ const dataSchema = jsonObject({
  * raw body keeps them). Numbers arrive as LosslessNumber from parse-json.
  */
 export const bakongBodySchema = jsonObject({
-  eventId: z.string(expected('a string')),
+  eventId: z.string(expected('a string')).refine(storable, STORABLE),
   eventType: z.literal(CONFIRMED_EVENT_TYPE, expected(CONFIRMED_EVENT_TYPE)),
   provider: z.literal('BAKONG', expected('BAKONG')),
   md5: hex(32),
