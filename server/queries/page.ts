@@ -61,14 +61,21 @@ export function afterCursor(
   return [page.order === 'asc' ? sql`${row} > ${at}` : sql`${row} < ${at}`];
 }
 
-/** The ORDER BY that matches `afterCursor`. */
+/**
+ * The ORDER BY that matches `afterCursor`. The nulls clause is spelled out
+ * although the columns are NOT NULL: drizzle's `.desc()` indexes are
+ * `DESC NULLS LAST`, and PostgreSQL uses an index for an ORDER BY only when
+ * the nulls order matches too. A plain `desc` (nulls first) made every
+ * list a sequential scan and a sort: 0.4 s at a million deliveries.
+ */
 export function pageOrder(
   sql: Sql,
   page: PageRequest,
   timeColumn: string,
   idColumn: string,
 ): Fragment {
-  const direction = page.order === 'asc' ? sql`asc` : sql`desc`;
+  const direction =
+    page.order === 'asc' ? sql`asc nulls first` : sql`desc nulls last`;
   return sql`order by ${sql(timeColumn)} ${direction}, ${sql(idColumn)} ${direction}`;
 }
 
