@@ -28,7 +28,11 @@ export async function requeueDispatches(
       { id: string; handler: string; status: string; maxAttempts: number }[]
     >`
       select id, handler, status, max_attempts as "maxAttempts" from dispatches
-      where ${'dispatchId' in target ? tx`id = ${target.dispatchId}` : tx`event_id = ${target.eventId}`}
+      where ${
+        'dispatchId' in target
+          ? tx`id = ${target.dispatchId}`
+          : tx`event_id = ${target.eventId}`
+      }
       order by created_at
       for update
     `;

@@ -97,7 +97,8 @@ it('a handler that always fails ends dead with an anomaly, and a retry revives i
   }, 'the retried dispatch to succeed');
   expect(revived.status).toBe('succeeded');
   const [closed] = await world.sql`
-    select status, resolved_by from anomalies where kind = 'dispatch_failed' and subject = ${dead!.id}
+    select status, resolved_by from anomalies
+    where kind = 'dispatch_failed' and subject = ${dead!.id}
   `;
   expect(closed).toEqual({ status: 'resolved', resolved_by: 'system' });
   expect(
