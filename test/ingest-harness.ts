@@ -26,7 +26,9 @@ export function ingestContext(
     maxBodyBytes: 256 * 1024,
     readTimeoutMs: 2000,
     log: pino({ level: 'silent' }),
-    recordTimeoutMs: 3000,
+    // The production default: a shorter wait cancels statements that are
+    // merely queued behind the workers on a busy two-core machine.
+    recordTimeoutMs: 10_000,
     ...overrides,
   };
 }
