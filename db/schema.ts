@@ -263,6 +263,11 @@ export const dispatches = pgTable(
     updatedAt: createdAt(),
     startedAt: timestamp({ withTimezone: true, mode: 'string' }),
     finishedAt: timestamp({ withTimezone: true, mode: 'string' }),
+    /**
+     * When the relay put this dispatch's job in the queue; null while the
+     * row waits for it (see server/dispatch/dispatch-relay.ts).
+     */
+    enqueuedAt: timestamp({ withTimezone: true, mode: 'string' }),
   },
   (t) => [
     uniqueIndex('dispatches_one_per_event_and_handler').on(
@@ -275,6 +280,9 @@ export const dispatches = pgTable(
       t.id.desc(),
     ),
     index('dispatches_status_created_at_idx').on(t.status, t.createdAt.desc()),
+    index('dispatches_awaiting_queue_idx')
+      .on(t.createdAt)
+      .where(sql`${t.enqueuedAt} is null`),
     check('dispatches_status_check', oneOf('status', DISPATCH_STATUSES)),
   ],
 );

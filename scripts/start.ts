@@ -42,7 +42,7 @@ async function main() {
   if (sessionSecret) process.env.SESSION_SECRET = sessionSecret;
 
   const workerSql = config.runWorker
-    ? createSql(database.url, { max: config.workerConcurrency + 1 })
+    ? createSql(database.url, { max: config.workerConcurrency + 2 })
     : null;
   const worker = workerSql
     ? await startWorker({

@@ -27,7 +27,7 @@ async function main() {
         `DATABASE_URL (${String(error)})`,
     );
   });
-  const sql = createSql(url, { max: config.workerConcurrency + 1 });
+  const sql = createSql(url, { max: config.workerConcurrency + 2 });
   const worker = await startWorker({
     databaseUrl: url,
     sql,

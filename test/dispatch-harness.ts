@@ -15,7 +15,7 @@ import { startWorker, type Worker } from '../server/dispatch/start-worker';
 import type { PaymentHandler } from '../server/dispatch/types';
 import type { LivenessTiming } from '../server/dispatch/worker-liveness';
 import { ingestContext } from './ingest-harness';
-import { callerFor } from './trpc-harness';
+import { ADMIN, callerFor } from './trpc-harness';
 
 /**
  * A database of the test file's own, with workers: dispatch jobs must not
@@ -114,4 +114,21 @@ export function settledDispatches(
     `the dispatches of event ${eventId} to settle`,
     timeoutMs,
   );
+}
+
+/** Registers a 25 000 KHR sale expected at the demo account under `md5`. */
+export function registerSale(
+  world: { as: (caller: Caller) => ReturnType<typeof callerFor> },
+  md5: string,
+  tenantId: string,
+) {
+  return world.as(ADMIN).paymentAttempts.register({
+    md5,
+    tenantId,
+    purpose: 'SALE',
+    targetRef: `sale-${md5.slice(0, 6)}`,
+    amount: '25000',
+    currency: 'KHR',
+    receiverAccountId: 'demo_cafe@devb',
+  });
 }

@@ -1,6 +1,7 @@
 import type { Sql } from '../../db/client';
 import type { DispatchRoutes } from '../dispatch/registry';
 import type { PaymentPurpose } from '../dispatch/types';
+import { signalDispatchesPending } from '../runtime/dispatch-signal';
 
 export type AttemptRegistration = {
   md5: string;
@@ -27,7 +28,7 @@ export type Registered = {
 
 /**
  * One call to `register_payment_attempt`: the insert, the resolution of any
- * payment that arrived first, its dispatch jobs and the system's resolution
+ * payment that arrived first, its dispatch rows and the system's resolution
  * of its unknown-payment anomaly commit together.
  */
 export async function registerPaymentAttempt(
@@ -42,5 +43,6 @@ export async function registerPaymentAttempt(
     ) as registered
   `;
   if (!row) throw new Error('register_payment_attempt returned no row');
+  if (row.registered.resolvedEvents > 0) signalDispatchesPending();
   return row.registered;
 }

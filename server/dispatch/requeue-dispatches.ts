@@ -44,7 +44,8 @@ export async function requeueDispatches(
         continue;
       }
       await tx`
-        update dispatches set status = 'pending', updated_at = now(), finished_at = null
+        update dispatches set status = 'pending', updated_at = now(), finished_at = null,
+               enqueued_at = coalesce(enqueued_at, now())
         where id = ${row.id}
       `;
       await tx`

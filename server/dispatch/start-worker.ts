@@ -12,6 +12,7 @@ import {
   type RetentionPolicy,
 } from '../retention/prune-retention';
 import { setWorkerStatus } from '../runtime/worker-status';
+import { createDispatchRelay, type RelayTiming } from './dispatch-relay';
 import type { Registry } from './registry';
 import { createDispatchTask, DISPATCH_TASK } from './run-dispatch';
 import { createWorkerLiveness, type LivenessTiming } from './worker-liveness';
@@ -33,6 +34,8 @@ export async function startWorker(options: {
   retention?: RetentionPolicy;
   /** How soon the jobs of dead workers are freed; tests shorten it. */
   liveness?: LivenessTiming;
+  /** How the relay moves new dispatches into the queue. */
+  relay?: RelayTiming;
 }): Promise<Worker> {
   const log = options.log.child({ component: 'worker' });
   const { retention } = options;
@@ -43,6 +46,15 @@ export async function startWorker(options: {
     concurrency: options.concurrency,
     noHandleSignals: true,
     pollInterval: 1000,
+    preset: {
+      worker: {
+        // Each pool fetches jobs in small batches instead of one query per
+        // job, and completions made in the same tick are written together.
+        localQueue: { size: options.concurrency * 2 },
+        completeJobBatchDelay: 0,
+        failJobBatchDelay: 0,
+      },
+    },
     logger: graphileLogger(log),
     taskList: {
       [DISPATCH_TASK]: createDispatchTask({
@@ -58,6 +70,13 @@ export async function startWorker(options: {
     crontab: retention ? `*/10 * * * * ${RETENTION_TASK}` : '',
   });
   liveness.start();
+  // After run(): the queue's schema, which the relay writes to, exists now.
+  const relay = createDispatchRelay({
+    sql: options.sql,
+    log,
+    timing: options.relay,
+  });
+  relay.start();
   setWorkerStatus('running');
   let stopping = false;
   runner.promise.then(
@@ -78,6 +97,7 @@ export async function startWorker(options: {
   return {
     stop: async () => {
       stopping = true;
+      await relay.stop();
       await runner.stop();
       await liveness.stop();
       log.info('dispatch worker stopped');

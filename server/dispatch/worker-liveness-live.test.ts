@@ -3,10 +3,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   dispatchWorld,
   randomMd5,
+  registerSale,
   settledDispatches,
 } from '../../test/dispatch-harness';
 import { send } from '../../test/ingest-harness';
-import { ADMIN } from '../../test/trpc-harness';
 import { makeConfirmation } from '../providers/bakong/make-confirmation';
 import { confirmPayment } from './handlers/confirm-payment';
 import type { PaymentHandler } from './types';
@@ -41,15 +41,7 @@ afterAll(() => world.close());
 // and ran a second time.
 it('never frees the job of a live worker that is still running it', async () => {
   const md5 = randomMd5();
-  await world.as(ADMIN).paymentAttempts.register({
-    md5,
-    tenantId: 'tenant-s',
-    purpose: 'SALE',
-    targetRef: `sale-${md5.slice(0, 6)}`,
-    amount: '25000',
-    currency: 'KHR',
-    receiverAccountId: 'demo_cafe@devb',
-  });
+  await registerSale(world, md5, 'tenant-s');
   const answer = await send(world.ingest, makeConfirmation({ md5 }));
   const eventId = answer.json.eventId as string;
   const [dispatch] = await settledDispatches(world.sql, eventId, 20_000);

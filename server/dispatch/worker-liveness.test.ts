@@ -4,9 +4,9 @@ import {
   dispatchWorld,
   eventually,
   randomMd5,
+  registerSale,
 } from '../../test/dispatch-harness';
 import { send } from '../../test/ingest-harness';
-import { ADMIN } from '../../test/trpc-harness';
 import { makeConfirmation } from '../providers/bakong/make-confirmation';
 
 let world: Awaited<ReturnType<typeof dispatchWorld>>;
@@ -18,17 +18,11 @@ afterAll(() => world.close());
 /** A paid sale whose dispatch job a worker that no longer runs holds. */
 async function jobHeldBy(workerId: string, lockedSecondsAgo: number) {
   const md5 = randomMd5();
-  await world.as(ADMIN).paymentAttempts.register({
-    md5,
-    tenantId: 'tenant-l',
-    purpose: 'SALE',
-    targetRef: `sale-${md5.slice(0, 6)}`,
-    amount: '25000',
-    currency: 'KHR',
-    receiverAccountId: 'demo_cafe@devb',
-  });
+  await registerSale(world, md5, 'tenant-l');
   const answer = await send(world.ingest, makeConfirmation({ md5 }));
   const eventId = answer.json.eventId as string;
+  // The dead worker's relay had moved the dispatch into the queue.
+  await world.sql`select enqueue_pending_dispatches(100)`;
   await world.sql`
     update graphile_worker._private_jobs
        set locked_by = ${workerId},

@@ -3,6 +3,7 @@ import type { TransactionSql } from 'postgres';
 import type { Sql } from '../../db/client';
 import type { DispatchRoutes } from '../dispatch/registry';
 import type { NormalizedEvent } from '../events/normalized-event';
+import { signalDispatchesPending } from '../runtime/dispatch-signal';
 
 export type DeliveryOutcome =
   'accepted' | 'duplicate' | 'quarantined' | 'rejected';
@@ -41,7 +42,7 @@ export type Recorded = {
 
 /**
  * Stores one delivery, its event (`ON CONFLICT DO NOTHING` on the payment's
- * key), the event's tenant and dispatch jobs when its payment attempt is
+ * key), the event's tenant and dispatch rows when its payment attempt is
  * known, and any anomaly, in a single round trip: the server-side function
  * runs them in one implicit transaction, so either all of it is committed
  * before we answer 2xx or none of it is.
@@ -79,6 +80,8 @@ export async function recordDelivery(
   try {
     const [row] = await query;
     if (!row) throw new Error('record_delivery returned no row');
+    // A new event may have been dispatched: its jobs go to the queue now.
+    if (row.recorded.outcome === 'accepted') signalDispatchesPending();
     return row.recorded;
   } finally {
     options.signal?.removeEventListener('abort', cancel);

@@ -6,8 +6,8 @@ type Row = { metric: string; label: string | null; value: number };
 
 /**
  * State read from the database at scrape time, so it is right whichever
- * process (web or worker) changed it: dispatches by status, the queue's
- * depth and the age of its oldest runnable job, open anomalies by kind,
+ * process (web or worker) changed it: dispatches by status, those not yet
+ * moved into the queue by the relay, the queue's depth and the age of its oldest runnable job, open anomalies by kind,
  * events still waiting for their payment attempt.
  */
 export async function collectDatabaseGauges(
@@ -24,6 +24,9 @@ export async function collectDatabaseGauges(
     union all
     select 'queue_depth', null, count(*)::int
       from graphile_worker.jobs where locked_at is null and attempts < max_attempts
+    union all
+    select 'awaiting_queue', null, count(*)::int
+      from dispatches where enqueued_at is null
     union all
     select 'queue_oldest_seconds', null,
       coalesce(extract(epoch from now() - min(run_at))::int, 0)
@@ -48,6 +51,10 @@ export async function collectDatabaseGauges(
     'Events waiting for their attempt',
   );
   const depth = gauge('gateway_queue_depth', 'Dispatch jobs waiting to run');
+  const awaiting = gauge(
+    'gateway_dispatches_awaiting_queue',
+    'Dispatches the relay has not yet moved into the queue',
+  );
   const oldest = gauge(
     'gateway_queue_oldest_pending_seconds',
     'Age of the oldest runnable job',
@@ -61,6 +68,7 @@ export async function collectDatabaseGauges(
       anomalies.set({ kind: row.label ?? '' }, row.value);
     if (row.metric === 'events_unresolved') unresolved.set(row.value);
     if (row.metric === 'queue_depth') depth.set(row.value);
+    if (row.metric === 'awaiting_queue') awaiting.set(row.value);
     if (row.metric === 'queue_oldest_seconds') oldest.set(row.value);
   }
   return registry;
