@@ -26,8 +26,12 @@ export function createSql(url: string, options: { max?: number } = {}): Sql {
     // connection is free, where cancelling it removes it for certain. A
     // query pipelined behind a stuck one is already on the wire, and runs
     // and commits as soon as the stuck one ends. (A runtime option of
-    // postgres.js 3 that its types do not declare.)
-    ...({ max_pipeline: 1 } as object),
+    // postgres.js 3 that its types do not declare. 0 means none; 1 still
+    // lets one query wait behind a running one. It needs the patch in
+    // patches/: unpatched, postgres.js 3.4.9 fails every sql.begin with
+    // UNSAFE_TRANSACTION at 0, and some at 1, leaving their BEGIN open on a
+    // pooled connection.)
+    ...({ max_pipeline: 0 } as object),
     idle_timeout: 60,
     max_lifetime: 30 * 60,
     onnotice: () => {},

@@ -63,7 +63,7 @@ const envSchema = z.object({
     )
     .optional(),
   DISPATCH_MAX_ATTEMPTS: integer(8, 1, 25),
-  WORKER_CONCURRENCY: integer(4, 1, 64),
+  WORKER_CONCURRENCY: integer(8, 1, 64),
   WORKER: z.enum(['on', 'off']).default('on'),
   METRICS_TOKEN: z
     .string()

@@ -1,6 +1,4 @@
 import type { JobHelpers, Task } from 'graphile-worker';
-import type { TransactionSql } from 'postgres';
-
 import type { Sql } from '../../db/client';
 import type { Logger } from '../logger';
 import { getMetrics } from '../metrics/metrics';
@@ -10,10 +8,10 @@ import type { DispatchedEvent, ExpectedAttempt, HandlerOutcome } from './types';
 
 export const DISPATCH_TASK = 'dispatch';
 
-type Loaded = {
-  dispatch: { id: string; handler: string; eventId: string; status: string };
-  event: DispatchedEvent;
-  attempt: ExpectedAttempt;
+type Marked = {
+  handler: string;
+  event: DispatchedEvent | null;
+  attempt: ExpectedAttempt | null;
 };
 
 /**
@@ -50,11 +48,31 @@ async function runDispatch(
   const started = performance.now();
   const attempt = helpers.job.attempts;
   const last = attempt >= helpers.job.max_attempts;
-  const [marked] = await sql<{ handler: string; status: string }[]>`
-    update dispatches
-       set status = 'running', attempts = ${attempt}, started_at = now(), updated_at = now()
-     where id = ${dispatchId} and status <> 'succeeded'
-    returning handler, status
+  // One round trip marks the dispatch running and loads what the handler
+  // compares: the event and the attempt it resolved to, both immutable.
+  const [marked] = await sql<Marked[]>`
+    with marked as (
+      update dispatches
+         set status = 'running', attempts = ${attempt}, started_at = now(), updated_at = now()
+       where id = ${dispatchId} and status <> 'succeeded'
+      returning handler, event_id
+    )
+    select m.handler,
+      case when e.id is not null then json_build_object(
+        'id', e.id, 'kind', e.kind, 'providerEventId', e.provider_event_id,
+        'correlationKey', e.correlation_key, 'amountMinor', e.amount_minor::text,
+        'currency', e.currency, 'receiverAccountId', e.receiver_account_id,
+        'payerAccountId', e.payer_account_id,
+        'occurredAt', to_json(e.occurred_at)) end as event,
+      case when a.id is not null then json_build_object(
+        'id', a.id, 'md5', a.md5, 'tenantId', a.tenant_id, 'branchId', a.branch_id,
+        'purpose', a.purpose, 'targetRef', a.target_ref,
+        'amountMinor', a.amount_minor::text, 'currency', a.currency,
+        'receiverAccountId', a.receiver_account_id,
+        'issuedAt', to_json(a.issued_at), 'expiresAt', to_json(a.expires_at)) end as attempt
+    from marked m
+    left join events e on e.id = m.event_id
+    left join payment_attempts a on a.id = e.attempt_id
   `;
   if (!marked) {
     // Already succeeded (a replay raced a retry) or gone: nothing to do.
@@ -66,42 +84,41 @@ async function runDispatch(
   try {
     if (!handler)
       throw new Error(`no handler named ${marked.handler} is registered`);
-    const outcome = await sql.begin(async (tx) => {
-      const loaded = await load(tx, dispatchId);
-      const result: HandlerOutcome = await handler.handle({
+    const { event, attempt: expected } = marked;
+    if (!event || !expected)
+      throw new Error(`dispatch ${dispatchId} has no resolved event`);
+    const result: HandlerOutcome = await sql.begin(async (tx) => {
+      const outcome = await handler.handle({
         dispatchId,
-        event: loaded.event,
-        attempt: loaded.attempt,
+        event,
+        attempt: expected,
         tx,
       });
+      // A dispatch_failed anomaly of an earlier run is resolved with it.
       await tx`
-        update dispatches
-           set status = 'succeeded', outcome = ${JSON.stringify(result)}::text::jsonb,
-               last_error = null, finished_at = now(), updated_at = now()
-         where id = ${dispatchId}
-      `;
-      await tx`
+        with succeeded as (
+          update dispatches
+             set status = 'succeeded', outcome = ${JSON.stringify(outcome)}::text::jsonb,
+                 last_error = null, finished_at = now(), updated_at = now()
+           where id = ${dispatchId}
+        )
         update anomalies
            set status = 'resolved', resolved_at = now(), resolved_by = 'system',
                resolution_note = 'The dispatch succeeded on a later run.'
          where kind = 'dispatch_failed' and subject = ${dispatchId} and status <> 'resolved'
       `;
-      return {
-        result,
-        tenantId: loaded.attempt.tenantId,
-        eventId: loaded.event.id,
-      };
+      return outcome;
     });
     recordRun(marked.handler, 'succeeded', started);
     log.info(
       {
         ...fields,
-        eventId: outcome.eventId,
-        tenantId: outcome.tenantId,
-        result: outcome.result.result,
+        eventId: event.id,
+        tenantId: expected.tenantId,
+        result: result.result,
         durationMs: elapsed(started),
       },
-      `dispatch succeeded: ${outcome.result.result}`,
+      `dispatch succeeded: ${result.result}`,
     );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -140,32 +157,6 @@ async function runDispatch(
     );
     throw error;
   }
-}
-
-async function load(tx: TransactionSql, dispatchId: string): Promise<Loaded> {
-  const [row] = await tx<Loaded[]>`
-    select
-      json_build_object('id', d.id, 'handler', d.handler, 'eventId', d.event_id,
-                        'status', d.status) as dispatch,
-      json_build_object(
-        'id', e.id, 'kind', e.kind, 'providerEventId', e.provider_event_id,
-        'correlationKey', e.correlation_key, 'amountMinor', e.amount_minor::text,
-        'currency', e.currency, 'receiverAccountId', e.receiver_account_id,
-        'payerAccountId', e.payer_account_id,
-        'occurredAt', to_json(e.occurred_at)) as event,
-      json_build_object(
-        'id', a.id, 'md5', a.md5, 'tenantId', a.tenant_id, 'branchId', a.branch_id,
-        'purpose', a.purpose, 'targetRef', a.target_ref,
-        'amountMinor', a.amount_minor::text, 'currency', a.currency,
-        'receiverAccountId', a.receiver_account_id,
-        'issuedAt', to_json(a.issued_at), 'expiresAt', to_json(a.expires_at)) as attempt
-    from dispatches d
-    join events e on e.id = d.event_id
-    join payment_attempts a on a.id = e.attempt_id
-    where d.id = ${dispatchId}
-  `;
-  if (!row) throw new Error(`dispatch ${dispatchId} has no resolved event`);
-  return row;
 }
 
 function recordRun(handler: string, status: string, started: number) {
