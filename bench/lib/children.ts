@@ -60,7 +60,13 @@ async function startGatewayOnce(options: {
   readyTimeoutMs?: number;
 }): Promise<Child> {
   const child = spawnLogged(
-    [...(options.nodeArgs ?? []), '--import', 'tsx', 'scripts/start.ts'],
+    [
+      ...(await startNodeFlags()),
+      ...(options.nodeArgs ?? []),
+      '--import',
+      'tsx',
+      'scripts/start.ts',
+    ],
     { ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
     options.logFile,
   );
@@ -70,6 +76,18 @@ async function startGatewayOnce(options: {
     exitedEarly(child, options.logFile),
   ]);
   return { pid: child.pid!, url, stop: () => stopChild(child, 20_000) };
+}
+
+/**
+ * The node flags of package.json's `start` script (the heap limit), so the
+ * bench measures the gateway exactly as `npm start` runs it.
+ */
+async function startNodeFlags(): Promise<string[]> {
+  const pkg = JSON.parse(await readFile('package.json', 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.split(/\s+/);
+  return words.slice(1, words.indexOf('--import'));
 }
 
 /** Starts bench/bare-server.ts and waits for its `listening <port>` line. */

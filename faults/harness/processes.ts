@@ -49,7 +49,14 @@ export function spawnNode(options: {
   const fd = openSync(logFile, 'w');
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, ['--import', 'tsx', options.script], {
+    // The heap limit of package.json's `start` and `worker` scripts.
+    const args = [
+      '--max-old-space-size=256',
+      '--import',
+      'tsx',
+      options.script,
+    ];
+    child = spawn(process.execPath, args, {
       cwd: process.cwd(),
       env: { NODE_ENV: 'production', ...options.env },
       detached: true,
