@@ -103,6 +103,7 @@ export const events = pgTable(
       t.providerEventId,
     ),
     index('events_correlation_key_idx').on(t.correlationKey),
+    index('events_provider_event_id_idx').on(t.providerEventId),
     index('events_created_at_idx').on(t.createdAt.desc(), t.id.desc()),
   ],
 );
@@ -145,6 +146,13 @@ export const deliveries = pgTable(
      */
     reprocessedFrom: uuid().references((): AnyPgColumn => deliveries.id),
     createdAt: createdAt(),
+    /**
+     * The event's tenant, copied so that a tenant's list is one index range:
+     * null with no event (refused, most quarantined) or while the event
+     * waits for its payment attempt. Set by `record_delivery`, and by
+     * `register_payment_attempt` for a late registration (migration 0008).
+     */
+    tenantId: text(),
   },
   (t) => [
     check('deliveries_outcome_check', oneOf('outcome', DELIVERY_OUTCOMES)),
@@ -156,6 +164,13 @@ export const deliveries = pgTable(
       t.outcome,
       t.receivedAt.desc(),
     ),
+    index('deliveries_tenant_received_at_idx').on(
+      t.tenantId,
+      t.receivedAt.desc(),
+      t.id.desc(),
+    ),
+    index('deliveries_body_sha256_idx').on(t.bodySha256),
+    index('deliveries_fingerprint_idx').on(t.fingerprint),
   ],
 );
 
@@ -194,8 +209,18 @@ export const anomalies = pgTable(
     uniqueIndex('anomalies_one_open_per_subject')
       .on(t.kind, t.subject)
       .where(sql`status <> 'resolved'`),
-    index('anomalies_status_opened_at_idx').on(t.status, t.openedAt.desc()),
-    index('anomalies_tenant_opened_at_idx').on(t.tenantId, t.openedAt.desc()),
+    index('anomalies_opened_at_idx').on(t.openedAt.desc(), t.id.desc()),
+    index('anomalies_tenant_opened_at_id_idx').on(
+      t.tenantId,
+      t.openedAt.desc(),
+      t.id.desc(),
+    ),
+    index('anomalies_status_opened_at_id_idx').on(
+      t.status,
+      t.openedAt.desc(),
+      t.id.desc(),
+    ),
+    index('anomalies_subject_idx').on(t.subject),
     index('anomalies_event_id_idx').on(t.eventId),
     index('anomalies_delivery_id_idx').on(t.deliveryId),
   ],

@@ -40,11 +40,12 @@ export async function seedThreeTenants(sql: Sql): Promise<void> {
 
     insert into deliveries (
       provider, received_at, method, headers, message_id, body, body_bytes, body_sha256,
-      secret_id, outcome, status_code, event_id
+      secret_id, outcome, status_code, event_id, tenant_id
     )
     select 'BAKONG', e.created_at, 'POST', '{}'::jsonb, 'msg_' || e.provider_event_id || '_' || n,
            convert_to('{}', 'UTF8'), 2, md5(e.id::text || n) || md5(e.id::text),
-           'key_seed', case n when 1 then 'accepted' else 'duplicate' end, 200, e.id
+           'key_seed', case n when 1 then 'accepted' else 'duplicate' end, 200, e.id,
+           e.tenant_id
     from events e, generate_series(1, 2) n
     where n = 1 or e.amount_minor % 5 = 0;
 

@@ -56,11 +56,11 @@ export async function insertTenantRows(
   const [delivery] = await sql<{ id: string }[]>`
     insert into deliveries (
       provider, received_at, method, headers, message_id, body, body_bytes, body_sha256,
-      secret_id, outcome, status_code, event_id
+      secret_id, outcome, status_code, event_id, tenant_id
     ) values (
       'BAKONG', now(), 'POST', '{"content-type":"application/json"}'::jsonb,
       ${`msg_${hex(6)}`}, ${body}, ${body.length}, ${hex(32)}, 'key-1', 'accepted', 200,
-      ${event!.id}
+      ${event!.id}, ${tenantId}
     ) returning id
   `;
   const [dispatch] =
