@@ -60,7 +60,7 @@ export async function findDelivery(
   const [row] = await sql<StoredDelivery[]>`
     select ${deliveryColumns(sql)}, d.headers, d.body
     from deliveries d left join events e on e.id = d.event_id
-    where d.id = ${id} and ${tenantScope(sql, caller, 'e.tenant_id')}
+    where d.id = ${id} and ${tenantScope(sql, caller, 'd.tenant_id')}
   `;
   if (!row) return null;
   const { headers, body, ...summary } = row;
@@ -84,7 +84,7 @@ export async function findDelivery(
     sql<DeliverySummary[]>`
       select ${deliveryColumns(sql)}
       from deliveries d left join events e on e.id = d.event_id
-      where d.reprocessed_from = ${id} and ${tenantScope(sql, caller, 'e.tenant_id')}
+      where d.reprocessed_from = ${id} and ${tenantScope(sql, caller, 'd.tenant_id')}
       order by d.received_at desc, d.id desc
       limit ${LINKED_LIMIT}
     `,

@@ -61,8 +61,8 @@ export async function reprocessDelivery(
            to_json(d.signed_at) #>> '{}' as "signedAt", d.body,
            d.body_bytes as "bodyBytes", d.body_truncated as "bodyTruncated",
            d.body_sha256 as "bodySha256", d.secret_id as "secretId", d.outcome,
-           e.tenant_id as "tenantId"
-    from deliveries d left join events e on e.id = d.event_id
+           d.tenant_id as "tenantId"
+    from deliveries d
     where d.id = ${input.id}
   `;
   if (!stored || !canSeeTenant(input.caller, stored.tenantId)) {
