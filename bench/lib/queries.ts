@@ -1,5 +1,37 @@
+import type { PendingQuery } from 'postgres';
+
 import type { Sql } from '../../db/client';
+import type { Caller } from '../../server/auth/caller';
+import {
+  type AnomalyFilters,
+  type AnomalySummary,
+  anomaliesPageQuery,
+  listAnomalies,
+} from '../../server/queries/list-anomalies';
+import {
+  type DeliveryFilters,
+  type DeliverySummary,
+  deliveriesPageQuery,
+  listDeliveries,
+} from '../../server/queries/list-deliveries';
+import {
+  type EventFilters,
+  type EventRow,
+  eventsPageQuery,
+  listEvents,
+} from '../../server/queries/list-events';
+import {
+  decodeCursor,
+  type Page,
+  type PageRequest,
+} from '../../server/queries/page';
 import { percentile } from './load';
+
+type Filters = DeliveryFilters & EventFilters & AnomalyFilters;
+type PageQuery =
+  | PendingQuery<DeliverySummary[]>
+  | PendingQuery<EventRow[]>
+  | PendingQuery<AnomalySummary[]>;
 
 export type QueryTiming = {
   name: string;
@@ -20,25 +52,25 @@ export type QuerySet = {
   api: (QueryTiming & { error?: string })[] | null;
 };
 
-type ListQuery = { name: string; text: string; params: unknown[] };
+/** Who the bench reads as: the environment's admin, as over HTTP. */
+const BENCH_ADMIN: Caller = {
+  kind: 'environment',
+  id: 'bench',
+  name: 'bench',
+  role: 'admin',
+  tenants: 'all',
+};
+const PAGE: PageRequest = { limit: 50 };
 
-const DELIVERY = `d.id, d.received_at, d.outcome, d.reason, d.status_code,
-  d.message_id, d.event_id, d.body_bytes, d.remote_address`;
-const EVENT = `e.id, e.created_at, e.kind, e.provider_event_id, e.correlation_key,
-  e.amount_minor, e.currency, e.tenant_id, e.branch_id, e.resolved_at`;
-const ANOMALY = `a.id, a.kind, a.status, a.tenant_id, a.subject, a.occurrences,
-  a.opened_at, a.last_seen_at`;
-const PAGE = 50;
-/** Page 50 starts after this many rows. */
-const DEEP = 49 * PAGE;
+type ListQuery = { name: string; build: () => PageQuery };
 
 /**
- * The SQL a console list page runs, measured directly: newest first with a
- * keyset (time, id) cursor, 50 rows; the first page and page 50; filtered by
- * a large and by a small tenant (deliveries through their event, since a
- * delivery has no tenant of its own); a search by KHQR md5. The console's
- * own procedures are not written yet, so these are representative queries,
- * run as prepared statements as postgres.js runs the app's.
+ * The SQL of the console's list pages, measured directly: the very queries
+ * the list procedures run (built by the same functions in server/queries,
+ * run as prepared statements by postgres.js as the app runs them), newest
+ * first with a keyset (time, id) cursor, 50 rows (and the one more that
+ * says another page exists); the first page and page 50; filtered by a
+ * large and by a small tenant; a search by KHQR md5.
  */
 export async function measureListQueries(
   sql: Sql,
@@ -58,130 +90,65 @@ export async function measureListQueries(
   `;
   const md5 = sample!.md5;
 
-  const cursor = async (text: string, params: unknown[]) => {
-    const [row] = await sql.unsafe<{ at: string; id: string }[]>(
-      `${text} offset ${DEEP - 1} limit 1`,
-      params as never[],
-    );
-    return row ? [row.at, row.id] : null;
-  };
+  const lists: {
+    name: string;
+    build: (filters: Filters, page: PageRequest) => PageQuery;
+    list: (filters: Filters, page: PageRequest) => Promise<Page<unknown>>;
+    extra: [string, Filters][];
+  }[] = [
+    {
+      name: 'deliveries',
+      build: (f, p) => deliveriesPageQuery(sql, BENCH_ADMIN, f, p),
+      list: (f, p) => listDeliveries(sql, BENCH_ADMIN, f, p),
+      extra: [],
+    },
+    {
+      name: 'events',
+      build: (f, p) => eventsPageQuery(sql, BENCH_ADMIN, f, p),
+      list: (f, p) => listEvents(sql, BENCH_ADMIN, f, p),
+      extra: [],
+    },
+    {
+      name: 'anomalies',
+      build: (f, p) => anomaliesPageQuery(sql, BENCH_ADMIN, f, p),
+      list: (f, p) => listAnomalies(sql, BENCH_ADMIN, f, p),
+      extra: [['open.first', { status: 'open' }]],
+    },
+  ];
   const queries: ListQuery[] = [];
-  const add = (name: string, text: string, params: unknown[]) =>
-    queries.push({ name, text, params });
-  const addPages = async (
-    name: string,
-    from: string,
-    columns: string,
-    order: [string, string],
-    filter: string | null,
-    params: unknown[],
-  ) => {
-    const where = filter ? `where ${filter}` : '';
-    const sort = `order by ${order[0]} desc, ${order[1]} desc`;
-    add(
-      `${name}.first`,
-      `select ${columns} from ${from} ${where} ${sort} limit ${PAGE}`,
-      params,
-    );
-    const at = await cursor(
-      `select ${order[0]}::text as at, ${order[1]}::text as id from ${from} ${where} ${sort}`,
-      params,
-    );
-    if (!at) return;
-    const n = params.length;
-    // Through text: a parameter typed timestamptz goes through a JavaScript
-    // Date in postgres.js and loses its microseconds.
-    const keyset = `(${order[0]}, ${order[1]}) < ($${n + 1}::text::timestamptz, $${n + 2}::uuid)`;
-    add(
-      `${name}.page50`,
-      `select ${columns} from ${from} where ${filter ? `${filter} and ` : ''}${keyset} ` +
-        `${sort} limit ${PAGE}`,
-      [...params, ...at],
-    );
-  };
-
-  const deliveries = 'deliveries d';
-  const withEvent = 'deliveries d join events e on e.id = d.event_id';
-  const dOrder: [string, string] = ['d.received_at', 'd.id'];
-  await addPages('deliveries', deliveries, DELIVERY, dOrder, null, []);
-  await addPages(
-    'deliveries.tenant',
-    withEvent,
-    DELIVERY,
-    dOrder,
-    'e.tenant_id = $1',
-    [bigTenant],
-  );
-  add(
-    'deliveries.smallTenant.first',
-    `select ${DELIVERY} from ${withEvent} where e.tenant_id = $1
-      order by d.received_at desc, d.id desc limit ${PAGE}`,
-    [smallTenant],
-  );
-  add(
-    'deliveries.search.md5',
-    `select ${DELIVERY} from ${withEvent} where e.correlation_key = $1
-      order by d.received_at desc, d.id desc limit ${PAGE}`,
-    [md5],
-  );
-
-  const eOrder: [string, string] = ['e.created_at', 'e.id'];
-  await addPages('events', 'events e', EVENT, eOrder, null, []);
-  await addPages(
-    'events.tenant',
-    'events e',
-    EVENT,
-    eOrder,
-    'e.tenant_id = $1',
-    [bigTenant],
-  );
-  add(
-    'events.smallTenant.first',
-    `select ${EVENT} from events e where e.tenant_id = $1
-      order by e.created_at desc, e.id desc limit ${PAGE}`,
-    [smallTenant],
-  );
-  add(
-    'events.search.md5',
-    `select ${EVENT} from events e where e.correlation_key = $1
-      order by e.created_at desc, e.id desc limit ${PAGE}`,
-    [md5],
-  );
-
-  const aOrder: [string, string] = ['a.opened_at', 'a.id'];
-  await addPages('anomalies', 'anomalies a', ANOMALY, aOrder, null, []);
-  await addPages(
-    'anomalies.tenant',
-    'anomalies a',
-    ANOMALY,
-    aOrder,
-    'a.tenant_id = $1',
-    [bigTenant],
-  );
-  add(
-    'anomalies.smallTenant.first',
-    `select ${ANOMALY} from anomalies a where a.tenant_id = $1
-      order by a.opened_at desc, a.id desc limit ${PAGE}`,
-    [smallTenant],
-  );
-  add(
-    'anomalies.open.first',
-    `select ${ANOMALY} from anomalies a where a.status = 'open'
-      order by a.opened_at desc, a.id desc limit ${PAGE}`,
-    [],
-  );
-  add(
-    'anomalies.search.md5',
-    `select ${ANOMALY} from anomalies a join events e on e.id = a.event_id
-      where e.correlation_key = $1 order by a.opened_at desc, a.id desc limit ${PAGE}`,
-    [md5],
-  );
+  for (const list of lists) {
+    // Page 50 starts where page 49 ended, found by following the cursors.
+    const page50 = async (filters: Filters) => {
+      let page: PageRequest = PAGE;
+      for (let n = 1; n < 50; n += 1) {
+        const { nextCursor } = await list.list(filters, page);
+        const cursor = nextCursor === null ? null : decodeCursor(nextCursor);
+        if (cursor === null) return null;
+        page = { ...PAGE, cursor };
+      }
+      return page;
+    };
+    const add = (name: string, filters: Filters, page: PageRequest | null) => {
+      if (page !== null)
+        queries.push({
+          name: `${list.name}.${name}`,
+          build: () => list.build(filters, page),
+        });
+    };
+    const big = { tenantId: bigTenant };
+    add('first', {}, PAGE);
+    add('page50', {}, await page50({}));
+    add('tenant.first', big, PAGE);
+    add('tenant.page50', big, await page50(big));
+    add('smallTenant.first', { tenantId: smallTenant }, PAGE);
+    for (const [name, filters] of list.extra) add(name, filters, PAGE);
+    add('search.md5', { search: md5 }, PAGE);
+  }
 
   const timings: QueryTiming[] = [];
   const explained: string[] = [];
   for (const query of queries) {
-    const run = () =>
-      sql.unsafe(query.text, query.params as never[], { prepare: true });
+    const run = () => query.build();
     for (let i = 0; i < 5; i += 1) await run();
     const samples: number[] = [];
     let rows = 0;
@@ -205,12 +172,13 @@ export async function measureListQueries(
       p95Ms: round(percentile(samples, 0.95)),
       maxMs: round(samples.at(-1) ?? 0),
     });
-    const plan = await sql.unsafe<{ 'QUERY PLAN': string }[]>(
-      `explain (analyze, buffers) ${query.text}`,
-      query.params as never[],
-    );
+    const ran = await run();
+    const text = ran.statement.string.replace(/\s+/g, ' ').trim();
+    const plan = await sql<{ 'QUERY PLAN': string }[]>`
+      explain (analyze, buffers) ${query.build()}
+    `;
     explained.push(
-      `-- ${query.name} ${JSON.stringify(query.params)}\n${query.text.replace(/\s+/g, ' ')}\n` +
+      `-- ${query.name}\n${text}\n` +
         plan.map((line) => line['QUERY PLAN']).join('\n'),
     );
   }

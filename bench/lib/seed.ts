@@ -164,6 +164,9 @@ const STATEMENTS = [
     from payments p
   ), bodied as (
     select s.i, s.r, s.t, s.p7, s.delivery_id, s.outcome, o.event_id,
+      -- The event's tenant, as record_delivery copies it: none while the
+      -- payment is unknown, and none without an event.
+      case when o.resolved then o.tenant_id end as tenant_id,
       coalesce(o.message_id, case when s.outcome = 'rejected'
         then 'msg_forged_' || s.i
         else 'msg_' || substr(md5($1 || ':m:' || s.i), 1, 20) end) as message_id,
@@ -201,7 +204,7 @@ const STATEMENTS = [
     id, provider, received_at, request_id, remote_address, method, headers,
     message_id, signed_at, body, body_bytes, body_truncated, body_sha256,
     fingerprint, secret_id, outcome, reason, detail, status_code, event_id,
-    created_at
+    tenant_id, created_at
   )
   select
     delivery_id, 'BAKONG', t, md5($1 || ':r:' || i)::uuid::text,
@@ -224,7 +227,7 @@ const STATEMENTS = [
     case when outcome = 'quarantined'
          then 'eventType "bakong.transaction.reversed" is not handled' end,
     case outcome when 'quarantined' then 202 when 'rejected' then 401 else 200 end,
-    event_id, t
+    event_id, tenant_id, t
   from bodied`,
 
   `with ${SLOTS}
