@@ -62,12 +62,10 @@ DROP INDEX IF EXISTS "anomalies_tenant_opened_at_idx";
 DROP INDEX IF EXISTS "anomalies_status_opened_at_idx";
 --> statement-breakpoint
 
--- As in 0003, and now the delivery carries its event's tenant. The event is
--- resolved before the delivery row is written, so the row is written once
--- with the tenant resolve_event gave the event; for a repeat of a known
--- event the correlation lock is taken first, so a registration that
--- resolves the event at the same moment either committed before (and its
--- tenant is read here) or waits and then sees this delivery (and sets it).
+-- As in 0003, and now the delivery carries its event's tenant. A new event
+-- is resolved before its delivery row is written, so the row is written
+-- once, with the tenant resolve_event gave the event. A repeat of a known
+-- event reads the event's tenant FOR SHARE (see below).
 CREATE OR REPLACE FUNCTION record_delivery(
   p_delivery jsonb,
   p_body bytea,
@@ -147,13 +145,15 @@ BEGIN
     IF v_attempt_id IS NOT NULL THEN
       PERFORM resolve_event(v_event_id, v_attempt_id, p_dispatch);
     END IF;
-  ELSIF v_event_id IS NOT NULL THEN
-    PERFORM lock_correlation(v_existing.correlation_key);
-  END IF;
-  IF v_event_id IS NOT NULL THEN
-    -- A fresh read: after the lock, a registration that resolved the event
-    -- meanwhile has committed.
     SELECT tenant_id INTO v_tenant_id FROM events WHERE id = v_event_id;
+  ELSIF v_event_id IS NOT NULL THEN
+    -- FOR SHARE conflicts with resolve_event's UPDATE of the event: this
+    -- waits for a registration resolving it right now and reads the tenant
+    -- it gave, or the registration waits for this delivery and then sees
+    -- it. (Not the correlation lock: repeats of one payment would queue on
+    -- it one by one.)
+    SELECT tenant_id INTO v_tenant_id FROM events
+     WHERE id = v_event_id FOR SHARE;
   END IF;
 
   INSERT INTO deliveries (
