@@ -3,11 +3,9 @@ import { createServer, type IncomingMessage } from 'node:http';
 
 import next from 'next';
 
-import { createSql } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { ConfigError, loadConfig } from '../server/config';
-import { createRegistry, DEFAULT_HANDLERS } from '../server/dispatch/registry';
-import { startWorker } from '../server/dispatch/start-worker';
+import { startWorkerThread } from '../server/dispatch/start-worker-thread';
 import { PEER_HEADER } from '../server/ingest/describe-request';
 import { createLogger } from '../server/logger';
 import {
@@ -41,21 +39,20 @@ async function main() {
   process.env.BAKONG_WEBHOOK_SECRETS = secrets.join(' ');
   if (sessionSecret) process.env.SESSION_SECRET = sessionSecret;
 
-  const workerSql = config.runWorker
-    ? createSql(database.url, { max: config.workerConcurrency + 2 })
-    : null;
-  const worker = workerSql
-    ? await startWorker({
-        databaseUrl: database.url,
-        sql: workerSql,
-        registry: createRegistry(DEFAULT_HANDLERS, config.dispatchMaxAttempts),
-        log,
-        concurrency: config.workerConcurrency,
-        retention: {
-          rawBodyDays: config.rawBodyRetentionDays,
-          rejectedDays: config.rejectedRetentionDays,
+  const worker = config.runWorker
+    ? await startWorkerThread(
+        {
+          databaseUrl: database.url,
+          concurrency: config.workerConcurrency,
+          maxAttempts: config.dispatchMaxAttempts,
+          logLevel: config.logLevel,
+          retention: {
+            rawBodyDays: config.rawBodyRetentionDays,
+            rejectedDays: config.rejectedRetentionDays,
+          },
         },
-      })
+        log,
+      )
     : null;
 
   if (process.env.GATEWAY_SKIP_BUILD !== '1') await ensureBuild(root, log);
@@ -107,7 +104,6 @@ async function main() {
     server.closeIdleConnections();
     await Promise.all([closed, worker?.stop()]);
     await app.close().catch(() => {});
-    await workerSql?.end({ timeout: 5 });
     await database.stop();
     log.info('stopped');
     process.exit(0);

@@ -55,6 +55,7 @@ export async function dispatchWorld(
   const ingest = ingestContext(sql, { dispatch: registry.routes });
   const as = (caller: Caller) => callerFor(caller, sql, registry.routes);
   return {
+    url: database.url,
     sql,
     registry,
     ingest,

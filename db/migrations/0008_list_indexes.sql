@@ -1,5 +1,5 @@
 -- Custom migration, written by hand: console lists that do not grow with the
--- tables (issue 8).
+-- tables.
 --
 -- 1. deliveries.tenant_id: a delivery's tenant is its event's (null with no
 --    event, or while the event waits for its payment attempt), kept on the

@@ -1,7 +1,7 @@
 import type { JobHelpers, Task } from 'graphile-worker';
 import type { Sql } from '../../db/client';
 import type { Logger } from '../logger';
-import { getMetrics } from '../metrics/metrics';
+import { recordDispatchRun } from '../metrics/dispatch-runs';
 import { raiseAnomaly } from './raise-anomaly';
 import type { Registry } from './registry';
 import type { DispatchedEvent, ExpectedAttempt, HandlerOutcome } from './types';
@@ -160,12 +160,11 @@ async function runDispatch(
 }
 
 function recordRun(handler: string, status: string, started: number) {
-  const metrics = getMetrics();
-  metrics.dispatchRuns.inc({ handler, status });
-  metrics.dispatchSeconds.observe(
-    { handler },
-    (performance.now() - started) / 1000,
-  );
+  recordDispatchRun({
+    handler,
+    status,
+    seconds: (performance.now() - started) / 1000,
+  });
 }
 
 const elapsed = (started: number) =>

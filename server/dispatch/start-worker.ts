@@ -11,7 +11,7 @@ import {
   pruneRetention,
   type RetentionPolicy,
 } from '../retention/prune-retention';
-import { setWorkerStatus } from '../runtime/worker-status';
+import { setWorkerStatus, type WorkerStatus } from '../runtime/worker-status';
 import { createDispatchRelay, type RelayTiming } from './dispatch-relay';
 import type { Registry } from './registry';
 import { createDispatchTask, DISPATCH_TASK } from './run-dispatch';
@@ -36,7 +36,10 @@ export async function startWorker(options: {
   liveness?: LivenessTiming;
   /** How the relay moves new dispatches into the queue. */
   relay?: RelayTiming;
+  /** Where the worker's state goes; the readiness probe reads it. */
+  onStatus?: (status: WorkerStatus) => void;
 }): Promise<Worker> {
+  const setStatus = options.onStatus ?? setWorkerStatus;
   const log = options.log.child({ component: 'worker' });
   const { retention } = options;
   const liveness = createWorkerLiveness(options.sql, log, options.liveness);
@@ -77,16 +80,16 @@ export async function startWorker(options: {
     timing: options.relay,
   });
   relay.start();
-  setWorkerStatus('running');
+  setStatus('running');
   let stopping = false;
   runner.promise.then(
     () => {
-      setWorkerStatus('stopped');
+      setStatus('stopped');
       if (!stopping)
         log.error('the dispatch worker exited by itself: readiness now fails');
     },
     (error: unknown) => {
-      setWorkerStatus('stopped');
+      setStatus('stopped');
       log.error(
         { err: error },
         'the dispatch worker crashed: readiness now fails',
