@@ -93,15 +93,23 @@ END;
 $$;
 --> statement-breakpoint
 
--- As in 0008, and a payment whose attempt is already registered (nearly
--- every one) is written resolved, with its dispatches, in one pass: no
--- correlation lock, no second version of the event row.
+DROP FUNCTION IF EXISTS record_delivery(jsonb, bytea, jsonb, jsonb, jsonb);
+--> statement-breakpoint
+
+-- As in 0008, and:
+-- - a payment whose attempt is already registered (nearly every one) is
+--   written resolved, with its dispatches, in one pass: no correlation
+--   lock, no second version of the event row;
+-- - p_deadline: past it the record is refused (SQLSTATE 57014) and rolls
+--   back, so a delivery the gateway has given up on (answered 503) never
+--   commits later. Null: no deadline.
 CREATE OR REPLACE FUNCTION record_delivery(
   p_delivery jsonb,
   p_body bytea,
   p_event jsonb,
   p_anomaly jsonb,
-  p_dispatch jsonb
+  p_dispatch jsonb,
+  p_deadline timestamptz
 ) RETURNS jsonb
 LANGUAGE plpgsql
 AS $$
@@ -282,6 +290,11 @@ BEGIN
     ON CONFLICT (kind, subject) WHERE status <> 'resolved'
     DO UPDATE SET occurrences = a.occurrences + 1, last_seen_at = now(),
                   delivery_id = excluded.delivery_id;
+  END IF;
+
+  IF clock_timestamp() > p_deadline THEN
+    RAISE EXCEPTION 'the delivery was not recorded before its deadline (%)',
+      p_deadline USING ERRCODE = '57014';
   END IF;
 
   RETURN jsonb_build_object(

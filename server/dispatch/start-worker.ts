@@ -43,35 +43,81 @@ export async function startWorker(options: {
   const log = options.log.child({ component: 'worker' });
   const { retention } = options;
   const liveness = createWorkerLiveness(options.sql, log, options.liveness);
-  const runner: Runner = await run({
-    connectionString: options.databaseUrl,
-    events: liveness.events as WorkerEvents,
-    concurrency: options.concurrency,
-    noHandleSignals: true,
-    pollInterval: 1000,
-    preset: {
-      worker: {
-        // Each pool fetches jobs in small batches instead of one query per
-        // job, and completions made in the same tick are written together.
-        localQueue: { size: options.concurrency * 2 },
-        completeJobBatchDelay: 0,
-        failJobBatchDelay: 0,
+  const launch = (): Promise<Runner> =>
+    run({
+      connectionString: options.databaseUrl,
+      events: liveness.events as WorkerEvents,
+      concurrency: options.concurrency,
+      noHandleSignals: true,
+      pollInterval: 1000,
+      preset: {
+        worker: {
+          // Each pool fetches jobs in small batches instead of one query per
+          // job, and completions made in the same tick are written together.
+          localQueue: { size: options.concurrency * 2 },
+          completeJobBatchDelay: 0,
+          failJobBatchDelay: 0,
+        },
       },
-    },
-    logger: graphileLogger(log),
-    taskList: {
-      [DISPATCH_TASK]: createDispatchTask({
-        sql: options.sql,
-        registry: options.registry,
-        log,
-      }),
-      ...(retention && {
-        [RETENTION_TASK]: pruneTask(options.sql, retention, log),
-      }),
-    },
-    // The queue's cron runs each tick once across all workers.
-    crontab: retention ? `*/10 * * * * ${RETENTION_TASK}` : '',
-  });
+      logger: graphileLogger(log),
+      taskList: {
+        [DISPATCH_TASK]: createDispatchTask({
+          sql: options.sql,
+          registry: options.registry,
+          log,
+        }),
+        ...(retention && {
+          [RETENTION_TASK]: pruneTask(options.sql, retention, log),
+        }),
+      },
+      // The queue's cron runs each tick once across all workers.
+      crontab: retention ? `*/10 * * * * ${RETENTION_TASK}` : '',
+    });
+
+  let runner: Runner = await launch();
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let restarts = 0;
+  // The queue's pool exits when it loses the database mid-batch (a restart
+  // of PostgreSQL): start a new one, with backoff, until it runs again. Jobs
+  // the old pool held are freed by the liveness sweep.
+  const watch = (current: Runner) => {
+    current.promise.then(
+      () => onExit(null),
+      (error: unknown) => onExit(error),
+    );
+  };
+  const onExit = (error: unknown) => {
+    if (stopping) return;
+    setStatus('stopped');
+    log.error(
+      { err: error ?? undefined, restarts },
+      'the dispatch worker stopped by itself; starting it again (readiness fails meanwhile)',
+    );
+    scheduleRestart();
+  };
+  const scheduleRestart = () => {
+    const delay = Math.min(RESTART_MAX_MS, RESTART_FIRST_MS * 2 ** restarts);
+    restarts += 1;
+    restartTimer = setTimeout(() => {
+      launch().then(
+        (next) => {
+          if (stopping) return void next.stop();
+          runner = next;
+          restarts = 0;
+          watch(next);
+          setStatus('running');
+          log.info('dispatch worker running again');
+        },
+        (error: unknown) => {
+          log.warn({ err: error }, 'the dispatch worker could not start yet');
+          if (!stopping) scheduleRestart();
+        },
+      );
+    }, delay);
+    restartTimer.unref();
+  };
+  watch(runner);
   liveness.start();
   // After run(): the queue's schema, which the relay writes to, exists now.
   const relay = createDispatchRelay({
@@ -81,32 +127,22 @@ export async function startWorker(options: {
   });
   relay.start();
   setStatus('running');
-  let stopping = false;
-  runner.promise.then(
-    () => {
-      setStatus('stopped');
-      if (!stopping)
-        log.error('the dispatch worker exited by itself: readiness now fails');
-    },
-    (error: unknown) => {
-      setStatus('stopped');
-      log.error(
-        { err: error },
-        'the dispatch worker crashed: readiness now fails',
-      );
-    },
-  );
   log.info({ concurrency: options.concurrency }, 'dispatch worker started');
   return {
     stop: async () => {
       stopping = true;
+      clearTimeout(restartTimer);
       await relay.stop();
-      await runner.stop();
+      await runner.stop().catch(() => {});
       await liveness.stop();
+      setStatus('stopped');
       log.info('dispatch worker stopped');
     },
   };
 }
+
+const RESTART_FIRST_MS = 500;
+const RESTART_MAX_MS = 10_000;
 
 /** The queue's own messages, through our logger; its job errors we log ourselves. */
 function graphileLogger(log: Logger) {

@@ -158,7 +158,7 @@ export async function handleBakongWebhook(
   let recorded: Recorded;
   try {
     recorded = await recordWithin(
-      (signal) =>
+      (signal, deadline) =>
         recordDelivery(
           ctx.sql,
           {
@@ -168,7 +168,7 @@ export async function handleBakongWebhook(
             anomaly,
             dispatch: ctx.dispatch,
           },
-          { signal },
+          { signal, deadline },
         ),
       ctx.recordTimeoutMs ?? 10_000,
     );
@@ -235,7 +235,7 @@ async function reject(
   };
   try {
     const recorded = await recordWithin(
-      (signal) =>
+      (signal, deadline) =>
         recordDelivery(
           ctx.sql,
           {
@@ -245,7 +245,7 @@ async function reject(
             anomaly: null,
             dispatch: ctx.dispatch,
           },
-          { signal },
+          { signal, deadline },
         ),
       ctx.recordTimeoutMs ?? 10_000,
     );
@@ -287,20 +287,25 @@ function cut(value: string | undefined): string | null {
 
 /** The end of the record wait, kept for a cancelled statement to settle. */
 const CANCEL_GRACE_MS = 1500;
+/** How long before the answer the database stops committing a record. */
+const COMMIT_MARGIN_MS = 1000;
 
 class RecordTimeout extends Error {}
 
 /**
  * One record call within `ms`. Near the end the statement is cancelled and
  * its fate awaited, so a delivery answered 503 is never committed after the
- * answer: if it committed anyway, its result is the answer.
+ * answer: if it committed anyway, its result is the answer. A cancel can
+ * miss a statement that was only just sent, so the database also refuses
+ * to commit past `deadline`, a second before the answer is due.
  */
 async function recordWithin<T>(
-  work: (signal: AbortSignal) => Promise<T>,
+  work: (signal: AbortSignal, deadline: Date) => Promise<T>,
   ms: number,
 ): Promise<T> {
   const controller = new AbortController();
-  const pending = tracked(work(controller.signal));
+  const deadline = new Date(Date.now() + Math.max(0, ms - COMMIT_MARGIN_MS));
+  const pending = tracked(work(controller.signal, deadline));
   const cancelAt = Math.max(0, ms - CANCEL_GRACE_MS);
   try {
     return await withTimeout(pending, cancelAt);

@@ -57,7 +57,11 @@ export async function recordDelivery(
     /** Which handlers a resolved event is dispatched to. */
     dispatch: DispatchRoutes;
   },
-  options: { signal?: AbortSignal } = {},
+  options: {
+    signal?: AbortSignal;
+    /** Past this instant the database rolls the record back (57014). */
+    deadline?: Date;
+  } = {},
 ): Promise<Recorded> {
   // JSON goes over as text and is cast on the server: postgres.js would
   // otherwise store a pre-serialized string as one JSON string value.
@@ -69,7 +73,8 @@ export async function recordDelivery(
       ${input.body}::bytea,
       ${json(input.event)}::text::jsonb,
       ${json(input.anomaly)}::text::jsonb,
-      ${json(input.dispatch)}::text::jsonb
+      ${json(input.dispatch)}::text::jsonb,
+      ${options.deadline?.toISOString() ?? null}::timestamptz
     ) as recorded
   `;
   // On abort the statement is cancelled: removed from the pool's queue while
