@@ -57,20 +57,24 @@ async function main() {
         ? undefined
         : 'KHR';
 
-  const bodies: string[] = [];
+  // Bytes, never text: a file is sent and signed exactly as it is, invalid
+  // UTF-8 included, so the gateway's own checks are what answers.
+  const bodies: Buffer[] = [];
   if (values.file) {
-    bodies.push(await readFile(values.file, 'utf8'));
+    bodies.push(await readFile(values.file));
   } else {
     for (let i = 0; i < count; i += 1) {
       const repeat = bodies.length > 0 && Math.random() < share;
       bodies.push(
         repeat
           ? bodies[Math.floor(Math.random() * bodies.length)]!
-          : makeConfirmation({
-              md5: values.md5,
-              amount: values.amount,
-              currency,
-            }),
+          : Buffer.from(
+              makeConfirmation({
+                md5: values.md5,
+                amount: values.amount,
+                currency,
+              }),
+            ),
       );
     }
   }
@@ -83,7 +87,7 @@ async function main() {
       const response = await fetch(endpoint, {
         method: 'POST',
         headers: signedHeaders({ body, key: secret.key }),
-        body,
+        body: new Uint8Array(body),
       });
       const text = await response.text();
       const label = `${response.status} ${statusOf(text)}`;

@@ -66,11 +66,15 @@ async function main() {
   const handle = app.getRequestHandler();
 
   const clientAddress = createAddressResolver(config.trustedProxies);
+  let stopping = false;
   const server = createServer(
     { maxHeaderSize: MAX_HEADER_BYTES },
     (req, res) => {
       const requestId = tagRequest(req, clientAddress);
       res.setHeader('x-request-id', requestId);
+      // While stopping, a kept-alive client is told to reconnect rather
+      // than have its next request reset.
+      if (stopping) res.setHeader('connection', 'close');
       handle(req, res).catch((error: unknown) => {
         log.error(
           { err: error, requestId },
@@ -90,7 +94,6 @@ async function main() {
     );
   });
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -102,7 +105,10 @@ async function main() {
       server.close(() => resolve()),
     );
     server.closeIdleConnections();
-    await Promise.all([closed, worker?.stop()]);
+    // The worker stops after the last request: deliveries acknowledged
+    // while draining still get their dispatch jobs from its relay.
+    await closed;
+    await worker?.stop();
     await app.close().catch(() => {});
     await database.stop();
     log.info('stopped');
