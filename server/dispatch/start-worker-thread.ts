@@ -24,6 +24,8 @@ type FromThread =
   | { type: 'failed'; message: string };
 
 const STOP_TIMEOUT_MS = 60_000;
+const RESPAWN_FIRST_MS = 1000;
+const RESPAWN_MAX_MS = 30_000;
 
 /**
  * Runs `npm start`'s dispatch worker in a worker thread of this process.
@@ -32,82 +34,107 @@ const STOP_TIMEOUT_MS = 60_000;
  * gives each its own loop (and a second core) while the process, its pid,
  * its readiness and its metrics stay one. Dispatch runs are counted in this
  * thread's metrics; the webhook's "dispatches pending" signal is passed on,
- * at most once per turn of the event loop.
+ * at most once per turn of the event loop. A thread that dies (an uncaught
+ * error) is started again with backoff; readiness fails meanwhile.
  */
 export async function startWorkerThread(
   data: WorkerThreadData,
   log: Logger,
 ): Promise<Worker> {
-  const thread = new Thread(
-    new URL('./worker-thread-entry.mjs', import.meta.url),
-    {
-      workerData: data,
-    },
-  );
   let stopping = false;
+  let thread: Thread | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  let respawns = 0;
+  let respawnTimer: NodeJS.Timeout | undefined;
+
+  const spawn = () =>
+    new Promise<void>((resolve, reject) => {
+      const next = new Thread(
+        new URL('./worker-thread-entry.mjs', import.meta.url),
+        { workerData: data },
+      );
+      thread = next;
+      let running = false;
+      next.on('message', (message: FromThread) => {
+        if (message.type === 'status') {
+          setWorkerStatus(message.status);
+          if (message.status === 'running' && !running) {
+            running = true;
+            resolve();
+          }
+        }
+        if (message.type === 'run') countDispatchRun(message.run);
+        if (message.type === 'failed') {
+          setWorkerStatus('stopped');
+          log.error(
+            { error: message.message },
+            'the dispatch worker could not start: readiness fails',
+          );
+          reject(new Error(message.message));
+        }
+      });
+      next.on('error', (error) => {
+        setWorkerStatus('stopped');
+        log.error(
+          { err: error },
+          'the dispatch worker thread crashed: readiness fails',
+        );
+      });
+      exited = new Promise<void>((done) => {
+        next.on('exit', (code) => {
+          setWorkerStatus('stopped');
+          done();
+          if (!running) reject(new Error(`worker thread exited (${code})`));
+          if (stopping) return;
+          log.error({ code }, 'the dispatch worker thread exited by itself');
+          if (running) respawnLater();
+        });
+      });
+    });
+
+  const respawnLater = () => {
+    const delay = Math.min(RESPAWN_MAX_MS, RESPAWN_FIRST_MS * 2 ** respawns);
+    respawns += 1;
+    respawnTimer = setTimeout(() => {
+      spawn().then(
+        () => {
+          respawns = 0;
+          log.info('dispatch worker thread running again');
+        },
+        () => {
+          if (!stopping) respawnLater();
+        },
+      );
+    }, delay);
+    respawnTimer.unref();
+  };
+
   let signalled = false;
   const unsubscribe = onDispatchesPending(() => {
     if (signalled) return;
     signalled = true;
     setImmediate(() => {
       signalled = false;
-      thread.postMessage({ type: 'dispatches-pending' } satisfies ToThread);
+      thread?.postMessage({ type: 'dispatches-pending' } satisfies ToThread);
     });
   });
-  const stopped = new Promise<void>((resolve) => {
-    thread.on('message', (message: FromThread) => {
-      if (message.type === 'status') setWorkerStatus(message.status);
-      if (message.type === 'run') countDispatchRun(message.run);
-      if (message.type === 'stopped') resolve();
-      if (message.type === 'failed') {
-        setWorkerStatus('stopped');
-        log.error(
-          { error: message.message },
-          'the dispatch worker could not start: readiness now fails',
-        );
-      }
-    });
-    thread.on('error', (error) => {
-      setWorkerStatus('stopped');
-      log.error(
-        { err: error },
-        'the dispatch worker thread crashed: readiness now fails',
-      );
-    });
-    thread.on('exit', (code) => {
-      setWorkerStatus('stopped');
-      if (!stopping)
-        log.error({ code }, 'the dispatch worker thread exited by itself');
-      resolve();
-    });
-  });
-  // Started when the thread says so: readiness waits for it.
-  await new Promise<void>((resolve, reject) => {
-    const onMessage = (message: FromThread) => {
-      if (message.type === 'status' && message.status === 'running') done();
-      if (message.type === 'failed') done(new Error(message.message));
-    };
-    const onExit = (code: number) =>
-      done(new Error(`the worker thread exited with code ${code}`));
-    const done = (error?: Error) => {
-      thread.off('message', onMessage);
-      thread.off('exit', onExit);
-      if (error) reject(error);
-      else resolve();
-    };
-    thread.on('message', onMessage);
-    thread.on('exit', onExit);
+
+  await spawn().catch((error: unknown) => {
+    unsubscribe();
+    throw error;
   });
   return {
     stop: async () => {
       stopping = true;
       unsubscribe();
-      thread.postMessage({ type: 'stop' } satisfies ToThread);
+      clearTimeout(respawnTimer);
+      const current = thread;
+      current?.postMessage({ type: 'stop' } satisfies ToThread);
       const timeout = setTimeout(
-        () => void thread.terminate(),
+        () => void current?.terminate(),
         STOP_TIMEOUT_MS,
       );
-      await stopped;
+      await exited;
       clearTimeout(timeout);
     },
   };

@@ -50,15 +50,10 @@ export async function startWorker(options: {
       concurrency: options.concurrency,
       noHandleSignals: true,
       pollInterval: 1000,
-      preset: {
-        worker: {
-          // Each pool fetches jobs in small batches instead of one query per
-          // job, and completions made in the same tick are written together.
-          localQueue: { size: options.concurrency * 2 },
-          completeJobBatchDelay: 0,
-          failJobBatchDelay: 0,
-        },
-      },
+      // No local queue and no batched completion: with either, a pool that
+      // loses the database while it holds fetched or finished jobs exits
+      // for good (graphile-worker 0.17), which the fault suite's database
+      // restart showed; one job per fetch keeps the queue's own recovery.
       logger: graphileLogger(log),
       taskList: {
         [DISPATCH_TASK]: createDispatchTask({
@@ -90,6 +85,7 @@ export async function startWorker(options: {
   const onExit = (error: unknown) => {
     if (stopping) return;
     setStatus('stopped');
+    liveness.forgetHeldJobs();
     log.error(
       { err: error ?? undefined, restarts },
       'the dispatch worker stopped by itself; starting it again (readiness fails meanwhile)',

@@ -145,6 +145,11 @@ export function createWorkerLiveness(
   return {
     /** Pass to graphile-worker's `run({ events })`. */
     events,
+    /**
+     * The queue's pool died (it lost the database mid-batch): nothing it
+     * held runs any more, so its jobs become orphans the sweep frees.
+     */
+    forgetHeldJobs: () => active.clear(),
     start: () => {
       void sweep();
       timer = setInterval(() => void sweep(), timing.sweepEveryMs);

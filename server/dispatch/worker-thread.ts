@@ -35,8 +35,8 @@ async function main(port: NonNullable<typeof parentPort>) {
       void (async () => {
         await worker.stop();
         await sql.end({ timeout: 5 });
-        port.postMessage({ type: 'stopped' });
-        port.close();
+        // Ends this thread only; the main thread waits for its exit.
+        process.exit(0);
       })();
     }
   });
