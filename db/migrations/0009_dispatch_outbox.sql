@@ -96,7 +96,10 @@ $$;
 DROP FUNCTION IF EXISTS record_delivery(jsonb, bytea, jsonb, jsonb, jsonb);
 --> statement-breakpoint
 
--- As in 0008, and:
+-- As in 0003, and:
+-- - the delivery carries its event's tenant (0008): a new event is resolved
+--   before its delivery row is written, and a repeat of a known event reads
+--   the event's tenant FOR SHARE (see below);
 -- - a payment whose attempt is already registered (nearly every one) is
 --   written resolved, with its dispatches, in one pass: no correlation
 --   lock, no second version of the event row;

@@ -20,7 +20,6 @@ export type ToThread = { type: 'dispatches-pending' } | { type: 'stop' };
 type FromThread =
   | { type: 'status'; status: WorkerStatus }
   | { type: 'run'; run: DispatchRun }
-  | { type: 'stopped' }
   | { type: 'failed'; message: string };
 
 const STOP_TIMEOUT_MS = 60_000;

@@ -52,16 +52,7 @@ export function createWorkerLiveness(
   // holds that none of them runs was orphaned by a database outage: the
   // queue's lock was written but its answer lost, or the job's completion
   // or failure could not be written. Nobody else would free it for 4 hours.
-  // Jobs waiting in a pool's local queue (fetched and locked in batches) are
-  // held too, not orphaned, until they run or are handed back.
   const active = new Set<string>();
-  type Jobs = { jobs: { id: string }[] };
-  events.on('localQueue:getJobs:complete', ({ jobs }: Jobs) => {
-    for (const job of jobs) active.add(String(job.id));
-  });
-  events.on('localQueue:returnJobs', ({ jobs }: Jobs) => {
-    for (const job of jobs) active.delete(String(job.id));
-  });
   events.on('job:start', ({ job }: { job: { id: string } }) => {
     active.add(String(job.id));
   });

@@ -7,8 +7,9 @@ type Row = { metric: string; label: string | null; value: number };
 /**
  * State read from the database at scrape time, so it is right whichever
  * process (web or worker) changed it: dispatches by status, those not yet
- * moved into the queue by the relay, the queue's depth and the age of its oldest runnable job, open anomalies by kind,
- * events still waiting for their payment attempt.
+ * moved into the queue by the relay, the queue's depth and the age of its
+ * oldest runnable job, open anomalies by kind, events still waiting for
+ * their payment attempt.
  */
 export async function collectDatabaseGauges(
   sql: Sql,
